@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { fromEnv, portNumber } from '../options.ts';
+
+interface ServeOptions {
+  dataDir?: string;
+  apiPort?: number;
+  gatewayPort?: number;
+  host?: string;
+}
+
+export function serveCommand(ctx: CliContext): Command {
+  return new Command('serve')
+    .description('run everything in one process: management API, gateway, store (SQLite in ./data unless GATEHOUSE_DATABASE_URL is set)')
+    .option('--data-dir <dir>', 'where the SQLite database lives [env: GATEHOUSE_DATA_DIR] (default: ./data)')
+    .option('--api-port <port>', 'management API port [env: GATEHOUSE_API_PORT] (default: 8080)', portNumber('--api-port'))
+    .option('--gateway-port <port>', 'gateway port [env: GATEHOUSE_GATEWAY_PORT] (default: 8000)', portNumber('--gateway-port'))
+    .option('--host <host>', 'interface to bind [env: GATEHOUSE_HOST] (default: 127.0.0.1)')
+    .action(async (o: ServeOptions) => {
+      const env = ctx.io.env;
+      // Loaded here so client commands never load database drivers or servers.
+      const [{ startGatehouse }, { createLogger }, { startBanner, describeStore }, { untilSignal }] = await Promise.all([
+        import('../serve/compose.ts'),
+        import('../../platform/logger.ts'),
+        import('../serve/banner.ts'),
+        import('../serve/shutdown.ts'),
+      ]);
+      const logger = createLogger({ name: 'gatehouse' });
+      const databaseUrl = env.GATEHOUSE_DATABASE_URL || undefined;
+      const dataDir = o.dataDir ?? (env.GATEHOUSE_DATA_DIR || './data');
+      const running = await startGatehouse({
+        databaseUrl,
+        dataDir,
+        apiPort: fromEnv(o.apiPort, env.GATEHOUSE_API_PORT, portNumber('GATEHOUSE_API_PORT'), 8080),
+        gatewayPort: fromEnv(o.gatewayPort, env.GATEHOUSE_GATEWAY_PORT, portNumber('GATEHOUSE_GATEWAY_PORT'), 8000),
+        host: o.host ?? (env.GATEHOUSE_HOST || '127.0.0.1'),
+        logger,
+      });
+      logger.info({ apiUrl: running.apiUrl, gatewayUrl: running.gatewayUrl, store: running.store.dialect }, 'gatehouse started');
+      ctx.io.err(startBanner({ ...running, store: describeStore(databaseUrl, dataDir) }));
+      await untilSignal(running.close, logger);
+    });
+}

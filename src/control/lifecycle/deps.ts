@@ -1,0 +1,21 @@
+import type { Clock } from '../../core/clock.ts';
+import type { Provider } from '../../core/domain.ts';
+import type { LifecycleStore } from '../../core/ports/lifecycle.ts';
+import type { Store } from '../../core/ports/store.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { SecretBackend } from './secret-backend.ts';
+
+/**
+ * What the lifecycle services need. `secretBackendFor` gives the IdP adapter of a provider (e.g.
+ * `(p) => createIdentityProvider(p, { vault, clock })`); `local` providers need none (built in).
+ */
+export interface LifecycleDeps {
+  store: Store;
+  clock: Clock;
+  lifecycleStore: LifecycleStore;
+  secretBackendFor?: (provider: Provider) => SecretBackend | Promise<SecretBackend>;
+  logger?: Logger;
+}
+
+/** The read-only part (inventory, stale report, metrics). */
+export type ReadDeps = Pick<LifecycleDeps, 'store' | 'clock'>;

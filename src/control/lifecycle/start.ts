@@ -1,0 +1,39 @@
+import type { Clock } from '../../core/clock.ts';
+import type { LifecycleStore } from '../../core/ports/lifecycle.ts';
+import type { Store } from '../../core/ports/store.ts';
+import { loadAlertChannels } from '../../notify/config.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { LifecycleDeps } from './deps.ts';
+import { startLifecycleScheduler, type LifecycleScheduler } from './scheduler.ts';
+import { LifecycleService } from './service.ts';
+
+export interface StartLifecycleOptions {
+  store: Store;
+  /** `await openLifecycleStore(store)` from src/store/lifecycle. */
+  lifecycleStore: LifecycleStore;
+  clock: Clock;
+  /** Where alert channels are configured (GATEHOUSE_ALERT_WEBHOOK_URL, …): process.env merged with serve options. */
+  env: Record<string, string | undefined>;
+  intervalMs?: number;
+  secretBackendFor?: LifecycleDeps['secretBackendFor'];
+  logger?: Logger;
+}
+
+/**
+ * What `gatehouse serve` (or a control-plane process) needs in one call: the API-facing service and the
+ * scheduler (expiry watch, delivery retries, rotation sweeper) running under the cluster-wide lease.
+ * Throws VALIDATION_FAILED at start-up when the channel configuration is wrong, before anything runs.
+ */
+export function startLifecycle(options: StartLifecycleOptions): { service: LifecycleService; scheduler: LifecycleScheduler } {
+  const channels = loadAlertChannels(options.env, { store: options.store });
+  const deps: LifecycleDeps = {
+    store: options.store,
+    clock: options.clock,
+    lifecycleStore: options.lifecycleStore,
+    ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  options.logger?.info({ channels: channels.map((c) => c.name) }, 'credential alerts enabled');
+  const scheduler = startLifecycleScheduler({ ...deps, channels, ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}) });
+  return { service: new LifecycleService(deps), scheduler };
+}

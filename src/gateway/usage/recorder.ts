@@ -1,0 +1,170 @@
+import type { AppActivity, StatusClass, UsageRollup } from '../../core/domain.ts';
+import type { UsageRepository } from '../../core/ports/store.ts';
+import { silentLogger, type Logger } from '../../platform/logger.ts';
+
+export interface UsageRecorderOptions {
+  usage: Pick<UsageRepository, 'addRollups' | 'touchApps'>;
+  logger?: Logger;
+  /** Flush period, ms (default 1000). */
+  flushMs?: number;
+  /** Bound on buffered rollup rows while the store is failing; beyond it new rows are dropped (and logged). */
+  maxRows?: number;
+  /** Bound on buffered app activity entries. */
+  maxApps?: number;
+}
+
+const MAX_ADDRESSES = 20;
+const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/**
+ * Buffers usage in memory — per minute per (API, app or none, status class): count, latency sum and max; per
+ * app: last seen and recent source addresses — and writes it to the store in batches every `flushMs`, never
+ * on the request path. If a flush fails, the batch is merged back (within bounds) and retried next time.
+ */
+export class UsageRecorder {
+  private rollups = new Map<string, UsageRollup>();
+  private activity = new Map<string, AppActivity>();
+  private readonly usage: UsageRecorderOptions['usage'];
+  private readonly logger: Logger;
+  private readonly flushMs: number;
+  private readonly maxRows: number;
+  private readonly maxApps: number;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private dropped = 0;
+  private failing = false;
+
+  constructor(options: UsageRecorderOptions) {
+    this.usage = options.usage;
+    this.logger = options.logger ?? silentLogger;
+    this.flushMs = options.flushMs ?? 1000;
+    this.maxRows = options.maxRows ?? 50_000;
+    this.maxApps = options.maxApps ?? 50_000;
+  }
+
+  /** Hot path: a Map lookup and a few additions. */
+  record(apiId: string, appId: string | null, status: number, latencyMs: number, now: number, address: string | undefined): void {
+    const minute = now - (now % 60_000);
+    const statusClass = STATUS_CLASSES[Math.min(5, Math.max(1, (status / 100) | 0))]!;
+    const key = minute + '|' + apiId + '|' + (appId ?? '') + '|' + statusClass;
+    const row = this.rollups.get(key);
+    if (row !== undefined) {
+      row.count++;
+      row.latencySumMs += latencyMs;
+      if (latencyMs > row.latencyMaxMs) row.latencyMaxMs = latencyMs;
+    } else if (this.rollups.size < this.maxRows) {
+      this.rollups.set(key, { minute, apiId, appId, statusClass, count: 1, latencySumMs: latencyMs, latencyMaxMs: latencyMs });
+    } else {
+      this.dropped++;
+    }
+    if (appId !== null) this.touch(appId, now, address);
+  }
+
+  private touch(appId: string, now: number, address: string | undefined): void {
+    const seen = this.activity.get(appId);
+    if (seen === undefined) {
+      if (this.activity.size >= this.maxApps) return;
+      this.activity.set(appId, { appId, lastSeenAt: now, sourceAddresses: address ? [address] : [] });
+      return;
+    }
+    if (now > seen.lastSeenAt) seen.lastSeenAt = now;
+    if (address && seen.sourceAddresses[0] !== address) {
+      const list = seen.sourceAddresses;
+      const at = list.indexOf(address);
+      if (at !== -1) list.splice(at, 1);
+      list.unshift(address);
+      if (list.length > MAX_ADDRESSES) list.length = MAX_ADDRESSES;
+    }
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.flushMs);
+    this.timer.unref();
+  }
+
+  /** Writes what is buffered. Concurrent calls share one flush. Never throws. */
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => { this.flushing = null; });
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes the remainder (one attempt). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.flushing) await this.flushing;
+    await this.flush();
+  }
+
+  /** Buffered rows, for tests and metrics. */
+  get pendingRows(): number {
+    return this.rollups.size;
+  }
+
+  private async write(): Promise<void> {
+    const rollups = this.rollups;
+    const activity = this.activity;
+    if (rollups.size === 0 && activity.size === 0) return;
+    this.rollups = new Map();
+    this.activity = new Map();
+    let failed: unknown = null;
+    if (rollups.size) {
+      try {
+        await this.usage.addRollups([...rollups.values()]);
+      } catch (e) {
+        failed = e;
+        this.mergeBackRollups(rollups);
+      }
+    }
+    if (activity.size) {
+      try {
+        await this.usage.touchApps([...activity.values()]);
+      } catch (e) {
+        failed ??= e;
+        this.mergeBackActivity(activity);
+      }
+    }
+    if (failed !== null && !this.failing) {
+      this.failing = true;
+      this.logger.error({ err: failed instanceof Error ? failed.message : String(failed) }, 'usage flush failed; keeping the buffer and retrying');
+    } else if (failed === null && this.failing) {
+      this.failing = false;
+      this.logger.info('usage flush recovered');
+    }
+    if (this.dropped > 0) {
+      this.logger.warn({ droppedRows: this.dropped }, 'usage buffer full; some usage was not recorded');
+      this.dropped = 0;
+    }
+  }
+
+  private mergeBackRollups(failed: Map<string, UsageRollup>): void {
+    for (const [key, old] of failed) {
+      const row = this.rollups.get(key);
+      if (row !== undefined) {
+        row.count += old.count;
+        row.latencySumMs += old.latencySumMs;
+        if (old.latencyMaxMs > row.latencyMaxMs) row.latencyMaxMs = old.latencyMaxMs;
+      } else if (this.rollups.size < this.maxRows) {
+        this.rollups.set(key, old);
+      } else {
+        this.dropped += old.count;
+      }
+    }
+  }
+
+  private mergeBackActivity(failed: Map<string, AppActivity>): void {
+    for (const [appId, old] of failed) {
+      const seen = this.activity.get(appId);
+      if (seen === undefined) {
+        if (this.activity.size < this.maxApps) this.activity.set(appId, old);
+        continue;
+      }
+      if (old.lastSeenAt > seen.lastSeenAt) seen.lastSeenAt = old.lastSeenAt;
+      for (const address of old.sourceAddresses) {
+        if (seen.sourceAddresses.length >= MAX_ADDRESSES) break;
+        if (!seen.sourceAddresses.includes(address)) seen.sourceAddresses.push(address);
+      }
+    }
+  }
+}

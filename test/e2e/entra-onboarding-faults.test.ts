@@ -1,0 +1,61 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { listAll } from '../../src/control/context.ts';
+import { startHarness, type Harness } from '../../src/control/onboarding/test-harness.ts';
+
+/**
+ * Issue 4's fault test: 200 apps onboarded with 429s, 503/504s and replication delays switched on; every app ends
+ * registered exactly once (one application, one service principal, one secret) and nothing is left over in Entra —
+ * in one process (the SIGKILL variant: entra-onboarding-sigkill.test.ts).
+ */
+const APPS = 200;
+
+async function assertExactlyOnce(h: Harness, appIds: string[]) {
+  const jobs = await listAll((page) => h.store.jobs.list({ type: 'idp.onboard' }, page));
+  const failed = jobs.filter((j) => j.state !== 'succeeded');
+  assert.deepEqual(failed.map((j) => `${j.state}: ${j.lastError}`), [], 'every onboarding job succeeded');
+  const tenant = (h.emu.control.state().tenants as any[])[0];
+  const gatehouseApps = tenant.applications.filter((a: any) => String(a.uniqueName ?? '').startsWith('gh-app_'));
+  assert.equal(gatehouseApps.length, appIds.length, 'no orphan or duplicate application');
+  const byUniqueName = new Map(gatehouseApps.map((a: any) => [a.uniqueName, a]));
+  for (const id of appIds) {
+    const stored = (await h.store.apps.get(id))!;
+    const emuApp: any = byUniqueName.get(`gh-${id}`);
+    assert.ok(emuApp, `app ${id} registered`);
+    assert.equal(emuApp._deleted, false);
+    assert.equal(stored.registration?.objectId, emuApp.id);
+    assert.equal(stored.clientId, emuApp.appId);
+    assert.equal(emuApp._secrets.length, 1, `exactly one secret on ${id}`);
+    const sps = tenant.servicePrincipals.filter((sp: any) => sp.appId === emuApp.appId);
+    assert.equal(sps.length, 1, `exactly one service principal for ${id}`);
+    const creds = (await h.store.credentials.list({ ownerType: 'app', ownerId: id })).items;
+    assert.deepEqual(creds.map((c) => c.keyId), [emuApp._secrets[0].keyId], `the stored credential is the one in Entra (${id})`);
+  }
+  assert.equal((await h.store.audit.verify()).ok, true);
+}
+
+describe('onboarding under faults', () => {
+  test(`${APPS} apps with 429, 5xx and replication delay: each registered exactly once, no orphan`, async () => {
+    const h = await startHarness({ runner: { concurrency: 8, maxAttempts: 100, retryDelayMs: () => 1_000 } });
+    try {
+      const api = await h.addApi('faulty');
+      const appIds: string[] = [];
+      appIds.push(...(await h.addOnboardedApps('app', APPS, api)).map((a) => a.app.id));
+      // Each app is two owned objects (application + service principal); Entra's default per-principal quota is 250.
+      h.emu.control.updateSettings({ ownedObjectQuota: 1_000 });
+      h.emu.control.faults.set({ replicationDelayMs: 4_000, failRate5xx: 0.1, seed: 42, throttle: { ruPerWindow: 150, windowMs: 10_000 } });
+      const retries = { throttled: 0 };
+      for (let round = 0; round < 200; round++) {
+        await Promise.all(Array.from({ length: 8 }, () => h.runner.runUntilIdle()));
+        const open = (await h.store.jobs.list({ state: 'pending' }, { limit: 1 })).items.length;
+        if (open === 0) break;
+        retries.throttled++;
+        h.emu.control.clock.advance(2_000);
+      }
+      h.emu.control.faults.clear();
+      await assertExactlyOnce(h, appIds);
+    } finally {
+      await h.close();
+    }
+  });
+});
