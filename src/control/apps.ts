@@ -5,6 +5,7 @@ import { newId } from '../core/ids.ts';
 import type { AppFilter, Page, PageRequest, Repositories } from '../core/ports/store.ts';
 import { audit, isStaff, listAll, mustGet, type Caller, type ServiceDeps, unchanged } from './context.ts';
 import { visibleApp } from './visibility.ts';
+import { onAppDeleted } from './onboarding-triggers.ts';
 
 export interface AppInput {
   environmentId: string;
@@ -113,6 +114,7 @@ export class AppService {
         await tx.credentials.update(after);
         await audit(tx, caller, now, { type: 'credential.removed', entityType: 'credential', entityId: credential.id, before: credential, after });
       }
+      await onAppDeleted(tx, now, before);
       await tx.apps.delete(id);
       await audit(tx, caller, now, { type: 'app.deleted', entityType: 'app', entityId: id, before, after: null });
     });

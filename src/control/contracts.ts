@@ -5,6 +5,7 @@ import { newId } from '../core/ids.ts';
 import type { ContractFilter, Page, PageRequest, Repositories } from '../core/ports/store.ts';
 import { SYSTEM_CALLER, anyMatch, audit, isStaff, mustGet, validationFailed, type Caller, type ServiceDeps } from './context.ts';
 import { visibleApp, visibleContract } from './visibility.ts';
+import { onContractApproved, onContractRevoked } from './onboarding-triggers.ts';
 
 export interface ContractInput {
   appId: string;
@@ -75,6 +76,7 @@ export class ContractService {
       const approved: Contract = { ...requested, state: 'approved', decidedBy: SYSTEM_CALLER.actor, reason: 'auto-approved by tier' };
       await tx.contracts.update(approved);
       await audit(tx, SYSTEM_CALLER, now, { type: 'contract.approved', entityType: 'contract', entityId: approved.id, before: requested, after: approved });
+      await onContractApproved(tx, now, approved);
       return approved;
     });
   }
@@ -91,6 +93,8 @@ export class ContractService {
       const after: Contract = { ...before, state: to, decidedBy: caller.actor, reason: reason ?? null, updatedAt: this.deps.clock.now() };
       await tx.contracts.update(after);
       await audit(tx, caller, after.updatedAt, { type: event, entityType: 'contract', entityId: id, before, after });
+      if (to === 'approved') await onContractApproved(tx, after.updatedAt, after);
+      if (to === 'revoked') await onContractRevoked(tx, after.updatedAt, after);
       return after;
     });
   }

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Store } from '../core/ports/store.ts';
+import type { Vault } from '../platform/vault.ts';
 import { ApiService } from './apis.ts';
 import { AppService } from './apps.ts';
 import { AuditQueryService } from './audit-query.ts';
@@ -25,11 +26,12 @@ export interface Services {
   usage: UsageQueryService;
 }
 
-export function createServices(deps: { store: Store; clock?: Clock }): Services {
+/** `vault` (the master key) is needed only to store provider credentials (Entra); without it those writes answer 409. */
+export function createServices(deps: { store: Store; clock?: Clock; vault?: Vault }): Services {
   const d = { store: deps.store, clock: deps.clock ?? systemClock };
   return {
     environments: new EnvironmentService(d),
-    providers: new ProviderService(d),
+    providers: new ProviderService(deps.vault ? { ...d, vault: deps.vault } : d),
     apis: new ApiService(d),
     tiers: new TierService(d),
     apps: new AppService(d),
@@ -47,7 +49,7 @@ export { registerPolicySchema, policySchema, knownPolicyTypes, validatePolicies,
 export { registerProviderKind, supportedProviderKinds } from './provider-kinds.ts';
 export { DEFAULT_ENVIRONMENT_SETTINGS } from './environments.ts';
 export type { EnvironmentInput, EnvironmentPatch } from './environments.ts';
-export type { ProviderInput, ProviderPatch } from './providers.ts';
+export type { ProviderInput, ProviderPatch, ProviderCredentialInput } from './providers.ts';
 export type { ApiInput, ApiPatch } from './apis.ts';
 export type { TierInput, TierPatch } from './tiers.ts';
 export type { AppInput, AppPatch } from './apps.ts';

@@ -5,20 +5,32 @@ import type { Page, PageRequest, ProviderFilter, Repositories } from '../core/po
 import { anyMatch, audit, listAll, mustGet, type Caller, type ServiceDeps, unchanged } from './context.ts';
 import { fieldErrors } from './field-errors.ts';
 import { providerConfigSchema, supportedProviderKinds } from './provider-kinds.ts';
+import { sealEntraCredential } from '../identity/factory.ts';
+import type { Vault } from '../platform/vault.ts';
+
+/**
+ * The platform's own credential at the IdP (Entra: the platform app's client secret, or certificate and key).
+ * Never part of `config`: it is encrypted with the vault into Provider.secretCiphertext, bound to the provider id,
+ * and never returned or audited.
+ */
+export type ProviderCredentialInput = { clientSecret: string } | { certificatePem: string; privateKeyPem: string };
 
 export interface ProviderInput {
   name: string;
   kind: ProviderKind;
   config?: Record<string, unknown>;
+  credential?: ProviderCredentialInput;
 }
 
 export interface ProviderPatch {
   name?: string;
   config?: Record<string, unknown>;
+  /** Replaces the stored platform credential (e.g. after rotating it in the IdP). */
+  credential?: ProviderCredentialInput;
 }
 
 export class ProviderService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: ServiceDeps & { vault?: Vault }) {}
 
   list(_caller: Caller, filter: ProviderFilter = {}, page?: PageRequest): Promise<Page<Provider>> {
     return this.deps.store.providers.list(filter, page);
@@ -29,12 +41,17 @@ export class ProviderService {
   }
 
   create(caller: Caller, input: ProviderInput): Promise<Provider> {
-    const config = checkConfig(input.kind, input.config ?? {});
+    const config = checkConfig(input.kind, withCredentialType(input.kind, input.config ?? {}, input.credential));
+    if (needsCredential(input.kind) && !input.credential) {
+      const message = `a ${input.kind} provider needs the platform app's credential: clientSecret, or certificatePem and privateKeyPem`;
+      throw new GatehouseError('VALIDATION_FAILED', `credential: ${message}.`, { errors: [{ path: 'credential', message }] });
+    }
     return this.deps.store.transaction(async (tx) => {
       await assertNameFree(tx, input.name, null);
       const now = this.deps.clock.now();
+      const id = newId('provider', now);
       const provider: Provider = {
-        id: newId('provider', now), name: input.name, kind: input.kind, config, secretCiphertext: null, createdAt: now, updatedAt: now,
+        id, name: input.name, kind: input.kind, config, secretCiphertext: this.seal(input.kind, id, input.credential), createdAt: now, updatedAt: now,
       };
       await tx.providers.insert(provider);
       await audit(tx, caller, now, { type: 'provider.created', entityType: 'provider', entityId: provider.id, before: null, after: provider });
@@ -46,10 +63,12 @@ export class ProviderService {
     return this.deps.store.transaction(async (tx) => {
       const before = await mustGet('provider', id, (i) => tx.providers.get(i));
       if (patch.name !== undefined && patch.name !== before.name) await assertNameFree(tx, patch.name, id);
+      const nextConfig = patch.config !== undefined ? carryManaged(before.config, patch.config) : patch.credential ? before.config : undefined;
       const after: Provider = {
         ...before,
         name: patch.name ?? before.name,
-        config: patch.config !== undefined ? checkConfig(before.kind, patch.config) : before.config,
+        config: nextConfig !== undefined ? checkConfig(before.kind, withCredentialType(before.kind, nextConfig, patch.credential)) : before.config,
+        secretCiphertext: patch.credential ? this.seal(before.kind, id, patch.credential) : before.secretCiphertext,
         updatedAt: this.deps.clock.now(),
       };
       if (unchanged(before, after)) return before;
@@ -68,6 +87,48 @@ export class ProviderService {
       await audit(tx, caller, this.deps.clock.now(), { type: 'provider.deleted', entityType: 'provider', entityId: id, before, after: null });
     });
   }
+
+  private seal(kind: ProviderKind, providerId: string, credential: ProviderCredentialInput | undefined): string | null {
+    if (!credential) return null;
+    if (!needsCredential(kind)) {
+      const message = `a ${kind} provider holds no credential`;
+      throw new GatehouseError('VALIDATION_FAILED', `credential: ${message}.`, { errors: [{ path: 'credential', message }] });
+    }
+    if (!this.deps.vault) {
+      throw new GatehouseError('CONFLICT', 'This server was started without a master key, so it cannot store provider credentials (set GATEHOUSE_MASTER_KEY or use the key file).');
+    }
+    return sealEntraCredential(this.deps.vault, providerId, credential as Record<string, unknown>);
+  }
+}
+
+/** Kinds whose adapter signs in to the IdP with a credential of its own. */
+const needsCredential = (kind: ProviderKind): boolean => kind !== 'local';
+
+/** Secret-looking settings belong in `credential`; in `config` they would be stored and shown in clear. */
+const SECRET_CONFIG_KEYS = ['credential', 'clientSecret', 'privateKeyPem', 'certificatePem', 'secret', 'password'];
+
+/**
+ * Entra's config records which credential type the platform app uses; when a credential comes with the request,
+ * its type decides (a mismatching explicit value is refused by the schema check that follows).
+ */
+function withCredentialType(kind: ProviderKind, config: Record<string, unknown>, credential: ProviderCredentialInput | undefined): Record<string, unknown> {
+  const leaked = SECRET_CONFIG_KEYS.find((k) => config[k] !== undefined);
+  if (leaked) {
+    const message = 'secrets go in the request\'s "credential" field, which is stored encrypted; config is stored and shown in clear';
+    throw new GatehouseError('VALIDATION_FAILED', `config.${leaked}: ${message}.`, { errors: [{ path: `config.${leaked}`, message }] });
+  }
+  if (kind !== 'entra' || !credential) return config;
+  const type = 'clientSecret' in credential ? 'secret' : 'certificate';
+  if (config.credentialType !== undefined && config.credentialType !== type) {
+    const message = `is "${String(config.credentialType)}" but the credential given is a ${type}`;
+    throw new GatehouseError('VALIDATION_FAILED', `config.credentialType: ${message}.`, { errors: [{ path: 'config.credentialType', message }] });
+  }
+  return { ...config, credentialType: type };
+}
+
+/** Settings Gatehouse writes itself (Entra: the resource apps it created) survive an operator's config replacement. */
+function carryManaged(before: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  return before.resourceApps !== undefined ? { ...next, resourceApps: before.resourceApps } : next;
 }
 
 function checkConfig(kind: ProviderKind, config: Record<string, unknown>): Record<string, unknown> {

@@ -13,6 +13,7 @@ import { UpstreamPools } from './proxy/pools.ts';
 import { UsageRecorder } from './usage/recorder.ts';
 import { createRequestListener, handleClientError } from './server.ts';
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import { createOAuthTokenPolicy, JwksRegistry } from './policies/oauth-token/index.ts';
 
 export interface GatewayOptions {
   store: Store;
@@ -38,6 +39,11 @@ export interface GatewayOptions {
   maxHeaderBytes?: number;
   /** Prometheus metrics: every answered API call is counted and GET /metrics is served on the gateway port. */
   metrics?: GatewayMetrics;
+  /**
+   * Signing-key caches for `oauth-token` (default: one per gateway, fetch outcomes counted in `metrics`). Pass your own
+   * to trust a private CA (`new JwksRegistry({ dispatcher: new Agent({ connect: { ca } }) })`, e.g. the emulator's).
+   */
+  jwks?: JwksRegistry;
 }
 
 export interface Gateway {
@@ -59,7 +65,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const clock = options.clock ?? systemClock;
   const ownsRateLimitStore = options.rateLimitStore === undefined;
   const rateLimitStore = options.rateLimitStore ?? new MemoryRateLimitStore();
-  const factories = policyRegistry(options.policyFactories ?? []);
+  const metrics = options.metrics;
+  const jwks = options.jwks ?? new JwksRegistry(metrics ? { onJwksFetch: metrics.jwksFetch } : {});
+  const oauthToken = createOAuthTokenPolicy({ jwks, ...(metrics ? { onTokenCache: metrics.tokenCacheLookup } : {}) });
+  const factories = policyRegistry([oauthToken, ...(options.policyFactories ?? [])]);
   const pools = new UpstreamPools({ timeoutMs: options.upstreamTimeoutMs ?? 30_000 });
   const usage = new UsageRecorder({ usage: options.store.usage, logger, flushMs: options.usageFlushMs ?? 1000 });
   const refresher = new SnapshotRefresher({

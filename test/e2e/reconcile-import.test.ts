@@ -75,3 +75,24 @@ test('a local provider has nothing to reconcile or import', async () => {
   assert.deepEqual(Object.values(r.counts).filter((n) => n > 0), []);
   await assert.rejects(importApp({ store: w.store, identity: local }, { environmentId: w.env.id, clientId: w.pairs[0]!.clientId }), code('VALIDATION_FAILED'));
 });
+
+test('runs as a durable job with one unfinished run per provider', async () => {
+  const { enqueueReconcile, reconcileJobHandler, RECONCILE_JOB } = await import('../../src/control/reconcile/index.ts');
+  const { createJobRunner } = await import('../../src/control/jobs/runner.ts');
+  const now = w.clock.now();
+  const first = await w.store.transaction((tx) => enqueueReconcile(tx, now, { providerId: w.provider.id, fix: true }));
+  const second = await w.store.transaction((tx) => enqueueReconcile(tx, now, { providerId: w.provider.id, fix: true }));
+  assert.equal(first.created, true);
+  assert.equal(second.created, false);
+  assert.equal(second.job.id, first.job.id);
+  await w.idp.addSecret(w.pairs[0]!.objectId, { displayName: 'portal', expiresAt: now + 86_400_000 });
+  w.clock.advance(3_600_000);
+  const runner = createJobRunner({ store: w.store, clock: w.clock, handlers: [reconcileJobHandler({ identityFor: () => w.idp })] });
+  assert.equal(await runner.runUntilIdle(), 1);
+  const job = (await w.store.jobs.get(first.job.id))!;
+  assert.equal(job.type, RECONCILE_JOB);
+  assert.equal(job.state, 'succeeded', job.lastError ?? '');
+  const result = job.progress.result as { counts: Record<string, number>; repaired: Record<string, number>; errorCount: number };
+  assert.equal(result.repaired.credentialsAdded, 1);
+  assert.equal(result.errorCount, 0);
+});

@@ -9,4 +9,5 @@ export {
   DRIFT_KINDS, type DriftKind, type ReconcileReport, type ReconcileDrift, type ReconcileProgress, type ReconcilePhase,
   type CredentialDriftItem, type AppDriftItem, type OrphanItem, type ReconcileError,
 } from './report.ts';
+export { RECONCILE_JOB, enqueueReconcile, reconcileJobHandler, reconcileSummary } from './job.ts';
 export { inventoryOf, type IdpClient, type IdpInventory } from './inventory.ts';

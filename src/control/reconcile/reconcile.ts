@@ -1,7 +1,7 @@
 import { ENTRA_ACTIVITY } from '../../core/audit-catalog.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { ClientApp } from '../../core/domain.ts';
-import { isGatehouseError } from '../../core/errors.ts';
+import { GatehouseError, isGatehouseError } from '../../core/errors.ts';
 import type { CredentialMetadata, IdentityProvider } from '../../core/ports/identity.ts';
 import type { Repositories, Store } from '../../core/ports/store.ts';
 import { audit, type Caller } from '../context.ts';
@@ -63,6 +63,9 @@ export async function reconcileProvider(deps: ReconcileDeps, options: ReconcileO
   progress({ phase: 'store', done: 0 });
   const side = await loadStoreSide(deps.store, options.providerId, (n) => progress({ phase: 'store', done: n }));
   progress({ phase: 'store', done: side.appsById.size, total: side.appsById.size });
+  if (side.provider.kind !== deps.identity.kind) {
+    throw new GatehouseError('PROVIDER_MISMATCH', `Provider ${side.provider.name} is of kind ${side.provider.kind}, but the adapter given is ${deps.identity.kind}.`);
+  }
 
   const clients: IdpClient[] = [];
   progress({ phase: 'idp', done: 0 });

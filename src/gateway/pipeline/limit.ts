@@ -12,15 +12,18 @@ const UNAVAILABLE = deny('RATE_LIMIT_UNAVAILABLE', 'Rate limiting is unavailable
  */
 export function applyLimit(
   ctx: RequestContext, store: RateLimitStore, key: string, limit: number, windowMs: number, name: string, policyItem: string,
+  /** 'allow' = let the call through when the store fails (fail open). The tier limit always denies. */
+  whenStoreUnavailable: 'deny' | 'allow' = 'deny',
 ): PolicyResult | Promise<PolicyResult> {
+  const unavailable = whenStoreUnavailable === 'allow' ? undefined : UNAVAILABLE;
   let result: RateLimitResult | Promise<RateLimitResult>;
   try {
     result = store.hit(key, limit, windowMs, ctx.now);
   } catch {
-    return UNAVAILABLE;
+    return unavailable;
   }
   if (result instanceof Promise) {
-    return result.then((r) => settle(ctx, r, name, policyItem), () => UNAVAILABLE);
+    return result.then((r) => settle(ctx, r, name, policyItem), () => unavailable);
   }
   return settle(ctx, result, name, policyItem);
 }

@@ -2,9 +2,10 @@ import type { PolicyConfig } from '../../core/domain.ts';
 import type { PolicyFactory } from '../pipeline/policy.ts';
 import { clientIdPolicy } from './client-id/factory.ts';
 import { rateLimitPolicy } from './rate-limit/factory.ts';
+import { ipFilterPolicy } from './ip-filter/policy.ts';
 
 /** The policies every gateway knows. Others (e.g. `oauth-token`) are added here or via `startGateway({ policyFactories })`. */
-export const builtInPolicyFactories: readonly PolicyFactory[] = Object.freeze([clientIdPolicy, rateLimitPolicy]);
+export const builtInPolicyFactories: readonly PolicyFactory[] = Object.freeze([clientIdPolicy, rateLimitPolicy, ipFilterPolicy]);
 
 /** Merges extra factories over the built-ins (an extra factory with the same type replaces the built-in). */
 export function policyRegistry(extra: readonly PolicyFactory[] = []): PolicyFactory[] {

@@ -6,6 +6,9 @@ export interface ForwardingFacts {
   /** Drop `Authorization`: it carried client credentials the gateway consumed. */
   stripAuthorization: boolean;
   remoteAddress: string | undefined;
+  /** The authenticated caller, passed upstream as X-Gatehouse-Client-Id / X-Gatehouse-App-Id (RequestContext has both). */
+  clientId?: string | null;
+  app?: { id: string } | null;
 }
 
 /**
@@ -27,6 +30,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, facts: ForwardingFa
       case 'host': host = raw[i + 1]!; continue;
       case 'client_id': case 'client_secret': case 'expect': case 'x-request-id':
       case 'x-forwarded-proto': case 'x-forwarded-host':
+      case 'x-gatehouse-app-id': case 'x-gatehouse-client-id': // only the gateway may assert these
         continue;
       case 'x-forwarded-for': forwardedFor = forwardedFor === null ? raw[i + 1]! : forwardedFor + ', ' + raw[i + 1]!; continue;
       case 'authorization': if (facts.stripAuthorization) continue; break;
@@ -42,5 +46,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, facts: ForwardingFa
     'x-forwarded-host', host,
     'x-request-id', facts.requestId,
   );
+  if (facts.app) out.push('x-gatehouse-app-id', facts.app.id);
+  if (facts.clientId) out.push('x-gatehouse-client-id', facts.clientId);
   return out;
 }

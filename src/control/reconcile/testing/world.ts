@@ -40,7 +40,13 @@ export interface SeededPair { app: ClientApp; credential: Credential; objectId: 
 
 const DAY = 86_400_000;
 
-export async function startWorld(options: { apps: number; dataDir?: string }): Promise<ReconcileWorld> {
+export interface WorldOptions {
+  apps: number;
+  /** Store to use instead of in-memory SQLite (e.g. a PostgreSQL test schema). */
+  store?: { url: string; schema?: string };
+}
+
+export async function startWorld(options: WorldOptions): Promise<ReconcileWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-reconcile-'));
   const t0 = Date.now();
   const now = Date.now();
@@ -78,7 +84,7 @@ export async function startWorld(options: { apps: number; dataDir?: string }): P
   emu.control.updateSettings({ ownedObjectQuota: 1_000_000 });
   const idp = emulatorAdapter(emu);
   const clock = emu.control.clock;
-  const store = await openStore({ url: 'sqlite::memory:', clock });
+  const store = await openStore({ url: options.store?.url ?? 'sqlite::memory:', ...(options.store?.schema ? { schema: options.store.schema } : {}), clock });
   const provider: Provider = {
     id: newId('provider', now), name: 'entra-emulator', kind: 'entra', config: { tenantId: emu.tenantId },
     secretCiphertext: null, createdAt: now, updatedAt: now,

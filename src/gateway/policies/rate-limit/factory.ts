@@ -17,6 +17,6 @@ export const rateLimitPolicy: PolicyFactory<RateLimitConfig> = {
     const windowMs = config.windowSeconds * 1000;
     const item = policyItem('api', config.requests, config.windowSeconds);
     const { rateLimitStore } = deps;
-    return (ctx: RequestContext) => applyLimit(ctx, rateLimitStore, key, config.requests, windowMs, 'api', item);
+    return (ctx: RequestContext) => applyLimit(ctx, rateLimitStore, key, config.requests, windowMs, 'api', item, config.whenStoreUnavailable);
   },
 };
