@@ -164,7 +164,7 @@ describe('bad input is refused and changes nothing', () => {
     await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'expiresInDays' }, f.tokens.admin, 'POST', `/v1/apps/${f.world.appA.id}/credentials`, { expiresInDays: 731 });
     await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'ownerContacts.0' }, f.tokens.admin, 'PATCH', `/v1/apps/${f.world.appA.id}`, { ownerContacts: ['not-an-email'] });
     await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'role' }, f.tokens.admin, 'POST', '/v1/tokens', { name: 't', role: 'root' });
-    await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'kind' }, f.tokens.admin, 'POST', '/v1/providers', { name: 'corp', kind: 'entra' });
+    await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'kind' }, f.tokens.admin, 'POST', '/v1/providers', { name: 'corp', kind: 'oidc-dcr' });
     await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'limit' }, f.tokens.admin, 'GET', '/v1/apps?limit=0');
     await refused({ status: 400, code: 'VALIDATION_FAILED', path: 'limit' }, f.tokens.admin, 'GET', '/v1/apps?limit=501');
     await refused({ status: 400, code: 'VALIDATION_FAILED' }, f.tokens.admin, 'GET', '/v1/apps?cursor=%7B%7D');

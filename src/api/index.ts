@@ -6,6 +6,7 @@ import type { Store } from '../core/ports/store.ts';
 import { createServices, type Services } from '../control/index.ts';
 import type { LifecycleService } from '../control/lifecycle/index.ts';
 import { silentLogger, type Logger } from '../platform/logger.ts';
+import type { Vault } from '../platform/vault.ts';
 import { authenticate } from './auth.ts';
 import type { AppEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
@@ -13,14 +14,18 @@ import { requestContext } from './request-context.ts';
 import { apiRoutes } from './routes/apis.ts';
 import { appRoutes } from './routes/apps.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { defaultIdentityFor, type IdentityFor } from './identity.ts';
 import { lifecycleSource } from './lifecycle.ts';
+import { appImportRoutes } from './routes/app-import.ts';
 import { contractRoutes } from './routes/contracts.ts';
 import { credentialLifecycleRoutes } from './routes/credential-lifecycle.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { DELIVERY_PATH, deliveryRoutes } from './routes/deliveries.ts';
 import { environmentRoutes } from './routes/environments.ts';
 import { healthRoutes, type Readiness } from './routes/health.ts';
+import { providerOperationRoutes } from './routes/provider-operations.ts';
 import { providerRoutes } from './routes/providers.ts';
+import { registrationRoutes } from './routes/registrations.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { tierRoutes } from './routes/tiers.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -40,6 +45,14 @@ export interface ManagementApiDeps {
    * built from the store on first use: local-provider rotation only, no scheduler.
    */
   lifecycle?: LifecycleService;
+  /**
+   * The master key vault: encrypts provider credentials on POST/PATCH /v1/providers and decrypts them to drive the
+   * IdP (check, reconcile, import). Without it, entra providers cannot be stored or used (409). When `services` is
+   * passed too, build them with the same vault: `createServices({ store, clock, vault })`.
+   */
+  vault?: Vault;
+  /** The adapter for a provider; default: the identity factory with `vault`. Tests inject emulator-bound adapters. */
+  identityFor?: IdentityFor;
   /** The management API's base URL as clients reach it (e.g. https://gatehouse.example.com), for delivery links; default: the request's origin. */
   publicUrl?: string;
 }
@@ -50,7 +63,8 @@ export const OPENAPI_PATH = '/v1/openapi.json';
 export function createManagementApi(deps: ManagementApiDeps): OpenAPIHono<AppEnv> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
-  const services = deps.services ?? createServices({ store: deps.store, clock });
+  const services = deps.services ?? createServices({ store: deps.store, clock, ...(deps.vault ? { vault: deps.vault } : {}) });
+  const identityFor = deps.identityFor ?? defaultIdentityFor({ clock, ...(deps.vault ? { vault: deps.vault } : {}) });
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestContext(logger));
@@ -66,8 +80,10 @@ export function createManagementApi(deps: ManagementApiDeps): OpenAPIHono<AppEnv
 
   environmentRoutes(app, services);
   providerRoutes(app, services);
+  providerOperationRoutes(app, { services, store: deps.store, clock, identityFor });
   apiRoutes(app, services);
   tierRoutes(app, services);
+  appImportRoutes(app, { services, store: deps.store, clock, identityFor });
   appRoutes(app, services);
   credentialRoutes(app, services);
   contractRoutes(app, services);
@@ -77,6 +93,7 @@ export function createManagementApi(deps: ManagementApiDeps): OpenAPIHono<AppEnv
   credentialLifecycleRoutes(app, lifecycle, deps.publicUrl ? { publicUrl: deps.publicUrl } : {});
   reportRoutes(app, lifecycle);
   deliveryRoutes(app, lifecycle);
+  registrationRoutes(app, services, { ...deps, clock });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

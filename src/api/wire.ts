@@ -4,7 +4,7 @@ import type { Page } from '../core/ports/store.ts';
  * Domain → JSON: epoch-ms times become ISO 8601 strings (null stays null), and secret-bearing fields are dropped
  * at every depth (audit before/after snapshots included), so no handler can leak one by forgetting.
  */
-const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'expiresAt', 'retireAt', 'removedAt', 'lastUsedAt', 'revokedAt', 'at', 'minute', 'lastSeenAt', 'runAt', 'lockedUntil', 'generatedAt']);
+const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'expiresAt', 'retireAt', 'removedAt', 'lastUsedAt', 'revokedAt', 'at', 'minute', 'lastSeenAt', 'runAt', 'lockedUntil', 'generatedAt', 'startedAt', 'finishedAt', 'checkedAt', 'credentialExpiresAt']);
 const SECRET_KEYS = new Set(['secretHash', 'secretCiphertext', 'tokenHash']);
 
 export function toWire(value: unknown): unknown {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ProviderKind } from '../core/domain.ts';
-import { entraConfigSchema } from '../identity/entra/config-schema.ts';
 
 /**
  * Provider kinds this build can run, each with the schema of its non-secret `config`. Only `local` exists
@@ -24,8 +23,3 @@ export function supportedProviderKinds(): ProviderKind[] {
 /** The local provider checks client ids and secrets that Gatehouse issues itself; it needs no settings. */
 registerProviderKind('local', z.object({}).strict());
 
-/**
- * Entra ID: the schema is the adapter's own (parseEntraConfig), so the API, CLI and `apply` explain mistakes alike.
- * The platform credential is not part of the config: it arrives beside it and is stored encrypted (providers.ts).
- */
-registerProviderKind('entra', entraConfigSchema);

@@ -63,11 +63,10 @@ export class ProviderService {
     return this.deps.store.transaction(async (tx) => {
       const before = await mustGet('provider', id, (i) => tx.providers.get(i));
       if (patch.name !== undefined && patch.name !== before.name) await assertNameFree(tx, patch.name, id);
-      const nextConfig = patch.config !== undefined ? carryManaged(before.config, patch.config) : patch.credential ? before.config : undefined;
       const after: Provider = {
         ...before,
         name: patch.name ?? before.name,
-        config: nextConfig !== undefined ? checkConfig(before.kind, withCredentialType(before.kind, nextConfig, patch.credential)) : before.config,
+        config: patch.config !== undefined || patch.credential ? nextConfig(before, patch) : before.config,
         secretCiphertext: patch.credential ? this.seal(before.kind, id, patch.credential) : before.secretCiphertext,
         updatedAt: this.deps.clock.now(),
       };
@@ -126,9 +125,21 @@ function withCredentialType(kind: ProviderKind, config: Record<string, unknown>,
   return { ...config, credentialType: type };
 }
 
-/** Settings Gatehouse writes itself (Entra: the resource apps it created) survive an operator's config replacement. */
-function carryManaged(before: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
-  return before.resourceApps !== undefined ? { ...next, resourceApps: before.resourceApps } : next;
+/** Settings Gatehouse writes itself (Entra: the resource apps it created); operators may not set them. */
+const MANAGED_CONFIG_KEYS = ['resourceApps'];
+
+/**
+ * The config after a patch: the operator's new config (or, when only the credential changes, the stored one with
+ * its credentialType following the new credential) is validated, then the managed settings are carried over.
+ */
+function nextConfig(before: Provider, patch: ProviderPatch): Record<string, unknown> {
+  const managed = Object.fromEntries(MANAGED_CONFIG_KEYS.filter((k) => before.config[k] !== undefined).map((k) => [k, before.config[k]]));
+  let operatorConfig = patch.config;
+  if (operatorConfig === undefined) {
+    const { credentialType: _follows, ...stored } = before.config;
+    operatorConfig = Object.fromEntries(Object.entries(stored).filter(([k]) => !MANAGED_CONFIG_KEYS.includes(k)));
+  }
+  return { ...checkConfig(before.kind, withCredentialType(before.kind, operatorConfig, patch.credential)), ...managed };
 }
 
 function checkConfig(kind: ProviderKind, config: Record<string, unknown>): Record<string, unknown> {

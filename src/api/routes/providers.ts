@@ -5,11 +5,26 @@ import { addRoute } from '../route.ts';
 import { idOf, isoTime, jsonBodyOf, jsonContent, listOf, name, pagingQuery, problems } from '../schemas.ts';
 import { pageToWire, toWire } from '../wire.ts';
 
-const kind = z.enum(['local', 'entra', 'oidc-dcr']).openapi({ description: 'Only "local" is available in this build.' });
-const config = z.record(z.string(), z.unknown()).openapi({ description: 'Non-secret settings; shape depends on kind (local: {}).' });
+const kind = z.enum(['local', 'entra', 'oidc-dcr']).openapi({ description: '"local" and "entra" are available in this build.' });
+const config = z.record(z.string(), z.unknown()).openapi({
+  description: 'Non-secret settings; shape depends on kind. local: {}. entra: {tenantId (GUID or verified domain), clientId (platform app GUID), '
+    + 'cloud?: global|usgov|china, authorityHost?, graphHost? (host[:port], for sovereign clouds or the emulator), caCertPem?}. '
+    + 'There is no issuer field: both token issuers are derived from the tenant.',
+});
+const credential = z
+  .union([
+    z.object({ clientSecret: z.string().min(8).max(1024) }).strict(),
+    z.object({ certificatePem: z.string().min(1).max(65536), privateKeyPem: z.string().min(1).max(65536) }).strict(),
+  ])
+  .openapi('ProviderCredential', {
+    description: "The platform app's own credential at the IdP (entra: required). Stored encrypted with the master key; never returned or audited.",
+  });
 
-export const providerCreate = z.object({ name, kind, config: config.optional() }).strict().openapi('ProviderCreate');
-export const providerPatch = z.object({ name: name.optional(), config: config.optional() }).strict().openapi('ProviderPatch');
+export const providerCreate = z.object({ name, kind, config: config.optional(), credential: credential.optional() }).strict().openapi('ProviderCreate');
+export const providerPatch = z
+  .object({ name: name.optional(), config: config.optional(), credential: credential.optional().openapi({ description: 'Replaces the stored credential.' }) })
+  .strict()
+  .openapi('ProviderPatch');
 
 export const providerSchema = z
   .object({ id: z.string(), name: z.string(), kind, config, createdAt: isoTime, updatedAt: isoTime })

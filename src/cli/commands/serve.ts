@@ -7,6 +7,8 @@ interface ServeOptions {
   apiPort?: number;
   gatewayPort?: number;
   host?: string;
+  sandbox?: boolean;
+  emulatorPort?: number;
 }
 
 export function serveCommand(ctx: CliContext): Command {
@@ -16,6 +18,8 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--api-port <port>', 'management API port [env: GATEHOUSE_API_PORT] (default: 8080)', portNumber('--api-port'))
     .option('--gateway-port <port>', 'gateway port [env: GATEHOUSE_GATEWAY_PORT] (default: 8000)', portNumber('--gateway-port'))
     .option('--host <host>', 'interface to bind [env: GATEHOUSE_HOST] (default: 127.0.0.1)')
+    .option('--no-sandbox', 'do not start the built-in Entra emulator sandbox [env: GATEHOUSE_SANDBOX=0]')
+    .option('--emulator-port <port>', 'sandbox emulator port [env: GATEHOUSE_EMULATOR_PORT] (default: the previous one, else any free port)', portNumber('--emulator-port'))
     .action(async (o: ServeOptions) => {
       const env = ctx.io.env;
       // Loaded here so client commands never load database drivers or servers.
@@ -35,6 +39,11 @@ export function serveCommand(ctx: CliContext): Command {
         gatewayPort: fromEnv(o.gatewayPort, env.GATEHOUSE_GATEWAY_PORT, portNumber('GATEHOUSE_GATEWAY_PORT'), 8000),
         host: o.host ?? (env.GATEHOUSE_HOST || '127.0.0.1'),
         logger,
+        env,
+        sandbox: o.sandbox === false || ['0', 'false', 'off', 'no'].includes((env.GATEHOUSE_SANDBOX ?? '').toLowerCase()) ? false : 'auto',
+        ...(o.emulatorPort !== undefined || env.GATEHOUSE_EMULATOR_PORT
+          ? { emulatorPort: fromEnv(o.emulatorPort, env.GATEHOUSE_EMULATOR_PORT, portNumber('GATEHOUSE_EMULATOR_PORT'), 0) }
+          : {}),
       });
       logger.info({ apiUrl: running.apiUrl, gatewayUrl: running.gatewayUrl, store: running.store.dialect }, 'gatehouse started');
       ctx.io.err(startBanner({ ...running, store: describeStore(databaseUrl, dataDir) }));

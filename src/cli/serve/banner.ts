@@ -2,7 +2,16 @@
  * What `gatehouse serve` tells the operator on start. Written to stderr, not the log stream: it is for a human,
  * and it carries the bootstrap token, which must never reach a log pipeline.
  */
-export function startBanner(info: { apiUrl: string; gatewayUrl: string; store: string; bootstrapToken: string | null }): string {
+export interface BannerSandbox {
+  emulatorUrl: string;
+  caCertPath: string;
+  tenantId: string;
+  providerId: string;
+  environmentId: string;
+  resourceApp: { clientId: string; identifierUri: string } | null;
+}
+
+export function startBanner(info: { apiUrl: string; gatewayUrl: string; store: string; bootstrapToken: string | null; sandbox?: BannerSandbox | null }): string {
   const lines = [
     '',
     'Gatehouse is running.',
@@ -28,13 +37,35 @@ export function startBanner(info: { apiUrl: string; gatewayUrl: string; store: s
       '  export GATEHOUSE_TOKEN=<your admin token>',
     );
   }
+  if (!info.sandbox) {
+    lines.push(
+      '  gatehouse provider create local --kind local',
+      '  gatehouse env create sandbox --default-provider <provider id>',
+      '  gatehouse api create --env <env id> --name orders --api-version v1 --base-path /orders/v1 --upstream http://127.0.0.1:3000 --policy client-id',
+    );
+  } else {
+    lines.push('  gatehouse demo                                 # the whole story (API, app, Entra onboarding, token, gateway) in the sandbox');
+  }
   lines.push(
-    '  gatehouse provider create local --kind local',
-    '  gatehouse env create sandbox --default-provider <provider id>',
-    '  gatehouse api create --env <env id> --name orders --api-version v1 --base-path /orders/v1 --upstream http://127.0.0.1:3000 --policy client-id',
     '  gatehouse token create ci --role operator      # day-to-day tokens; keep the admin token for emergencies',
     '',
   );
+  if (info.sandbox) {
+    const sb = info.sandbox;
+    lines.push(
+      'Sandbox: environment "sandbox" (' + sb.environmentId + ') uses the built-in Entra ID emulator.',
+      `  emulator        ${sb.emulatorUrl}   (tenant ${sb.tenantId})`,
+      `  emulator CA     ${sb.caCertPath}   (trust it to call the emulator: NODE_EXTRA_CA_CERTS=${sb.caCertPath})`,
+      sb.resourceApp
+        ? `  token audience  ${sb.resourceApp.clientId}   (clients ask for scope ${sb.resourceApp.identifierUri}/.default)`
+        : '  token audience  (resource app not set up yet; see gatehouse audit list)',
+      'To use a real Entra tenant instead:',
+      '  gatehouse provider create contoso --kind entra --tenant-id <tenant GUID> --client-id <platform app id> --client-secret-env ENTRA_SECRET',
+      '  gatehouse env update sandbox --default-provider <new provider id>',
+      '  (or start with --no-sandbox / GATEHOUSE_SANDBOX=0 to skip the emulator)',
+      '',
+    );
+  }
   return lines.join('\n') + '\n';
 }
 

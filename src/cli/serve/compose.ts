@@ -5,6 +5,33 @@ import { openStore } from '../../store/index.ts';
 import { createManagementApi, startManagementServer } from '../../api/index.ts';
 import { ensureBootstrapToken } from '../../control/tokens.ts';
 import { startGateway, type Gateway } from '../../gateway/index.ts';
+import { rootCertificates } from 'node:tls';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { systemClock } from '../../core/clock.ts';
+import type { Provider } from '../../core/domain.ts';
+import type { IdentityProvider } from '../../core/ports/identity.ts';
+import { createServices } from '../../control/index.ts';
+import { registerPolicySchema } from '../../control/policy-schemas.ts';
+import { registerProviderKind } from '../../control/provider-kinds.ts';
+import { withApiTriggers } from '../../control/onboarding-triggers.ts';
+import { createJobRunner } from '../../control/jobs/runner.ts';
+import { onboardingHandlers } from '../../control/onboarding/index.ts';
+import { listCredentialInventory, registerCredentialExpiryGauge, startLifecycle } from '../../control/lifecycle/index.ts';
+import { openLifecycleStore } from '../../store/lifecycle/index.ts';
+import { entraConfigSchema } from '../../identity/entra/config-schema.ts';
+import { createIdentityProvider } from '../../identity/factory.ts';
+import { GatewayMetrics } from '../../gateway/metrics/gateway-metrics.ts';
+import { JwksRegistry, oauthTokenConfigSchema } from '../../gateway/policies/oauth-token/index.ts';
+import { ipFilterConfigSchema } from '../../gateway/policies/ip-filter/config.ts';
+import { openVault, type Vault } from '../../platform/vault.ts';
+import { findSandboxProvider, sandboxDataDir, settleSandbox, startSandbox, type Sandbox } from './sandbox.ts';
+
+// The composition root decides which provider kinds and policy types this build offers (the control plane validates
+// against these registries; the gateway owns the runtime handlers).
+registerProviderKind('entra', entraConfigSchema);
+registerPolicySchema('oauth-token', oauthTokenConfigSchema);
+registerPolicySchema('ip-filter', ipFilterConfigSchema);
 
 /**
  * One Gatehouse in one process: store, gateway and management API, wired together. `gatehouse serve` runs it;
@@ -25,6 +52,33 @@ export interface GatehouseOptions {
   clock?: Clock;
   /** How often the gateway checks the store for changes (default: the gateway's own). */
   gatewayPollIntervalMs?: number;
+  /**
+   * Embedded Entra emulator sandbox (issue 4.7): 'auto' starts it when no provider exists yet, or when the sandbox
+   * provider exists from an earlier start; false (the default for embedders and tests) never starts it.
+   * `gatehouse serve` passes 'auto' unless --no-sandbox / GATEHOUSE_SANDBOX=0.
+   */
+  sandbox?: 'auto' | false;
+  /** Emulator port for the sandbox (default: its previous port when free, else any free port). */
+  emulatorPort?: number;
+  /** Where the master key and alert channels come from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Job runner poll interval, ms (default 500). */
+  jobPollMs?: number;
+  /** Lifecycle scheduler tick, ms (default: the scheduler's own). */
+  lifecycleIntervalMs?: number;
+}
+
+/** What the sandbox looks like once running (for the banner and tests). */
+export interface SandboxInfo {
+  emulatorUrl: string;
+  caCertPath: string;
+  tenantId: string;
+  providerId: string;
+  environmentId: string;
+  /** The environment's resource app: the token audience (`clientId`) and scope base (`identifierUri`). */
+  resourceApp: { clientId: string; identifierUri: string } | null;
+  /** True when this start created the sandbox provider and environment. */
+  created: boolean;
 }
 
 export interface RunningGatehouse {
@@ -33,7 +87,12 @@ export interface RunningGatehouse {
   /** Plaintext of the admin token created on first start; null when an admin token already existed. Shown once. */
   bootstrapToken: string | null;
   store: Store;
-  /** Stops the API server, then the gateway (which flushes pending usage), then closes the store. Idempotent. */
+  vault: Vault;
+  /** Null when the sandbox is off or not applicable. */
+  sandbox: SandboxInfo | null;
+  /** Runs every due job now (tests; the background runner does this anyway). */
+  runJobs(): Promise<number>;
+  /** Stops the API server, the job runner and scheduler, the gateway (which flushes usage), the emulator, the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -53,9 +112,65 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
   };
 
   try {
+    const env = options.env ?? process.env;
+    const clock = options.clock ?? systemClock;
+    const dataDir = options.dataDir ?? './data';
     const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, clock: options.clock });
     closers.push(() => store.close());
     const bootstrapToken = await ensureBootstrapToken(store, options.clock);
+    // Provider credentials and one-time secret deliveries are sealed with the master key (env, else a key file
+    // created beside the database on first start).
+    const vault = openVault({ env, keyFile: join(dataDir, 'master.key') });
+
+    // One adapter per provider version: its token cache survives across jobs, and a provider change builds a new one.
+    const adapters = new Map<string, IdentityProvider>();
+    const identityFor = (provider: Provider): IdentityProvider => {
+      const key = `${provider.id}@${provider.updatedAt}`;
+      let adapter = adapters.get(key);
+      if (!adapter) {
+        for (const k of adapters.keys()) if (k.startsWith(`${provider.id}@`)) adapters.delete(k);
+        adapter = createIdentityProvider(provider, { vault, clock });
+        adapters.set(key, adapter);
+      }
+      return adapter;
+    };
+    // One job at a time: jobs run in enqueue order, so an environment's resource app (and the API's app role) exists
+    // before an onboarding that was enqueued after it grants that role.
+    const runner = createJobRunner({
+      store, clock, logger: logger.child({ component: 'jobs' }), concurrency: 1, pollMs: options.jobPollMs,
+      handlers: onboardingHandlers({ store, clock, vault, identityFor, logger: logger.child({ component: 'onboarding' }) }),
+    });
+
+    let sandbox: Sandbox | null = null;
+    if (options.sandbox === 'auto') {
+      const { sandbox: existing, providerCount } = await findSandboxProvider(store);
+      if (existing || providerCount === 0) {
+        sandbox = await startSandbox(existing, {
+          store, vault, clock, dataDir: sandboxDataDir(dataDir), port: options.emulatorPort, logger: logger.child({ component: 'sandbox' }),
+        });
+        const emulator = sandbox.emulator;
+        closers.push(() => emulator.close());
+        sandbox = await settleSandbox(sandbox, store, runner, logger);
+      }
+    }
+    runner.start();
+    closers.push(() => runner.stop());
+
+    const lifecycleStore = await openLifecycleStore(store);
+    const lifecycle = startLifecycle({
+      store, lifecycleStore, clock, env, logger: logger.child({ component: 'lifecycle' }),
+      secretBackendFor: (provider) => identityFor(provider),
+      ...(options.lifecycleIntervalMs !== undefined ? { intervalMs: options.lifecycleIntervalMs } : {}),
+    });
+    closers.push(() => lifecycle.scheduler.stop());
+
+    const metrics = new GatewayMetrics();
+    registerCredentialExpiryGauge(metrics.registry, () => listCredentialInventory({ store, clock }));
+    // Signing keys of the sandbox tenant come from the emulator over HTTPS with its own CA; real tenants keep the
+    // public roots.
+    const dispatcher = sandbox ? new Agent({ connect: { ca: [...rootCertificates, sandbox.emulator.caCertPem] } }) : undefined;
+    if (dispatcher) closers.push(() => dispatcher.close());
+    const jwks = new JwksRegistry({ onJwksFetch: metrics.jwksFetch, ...(dispatcher ? { dispatcher } : {}) });
 
     const gateway = await startGateway({
       store,
@@ -64,15 +179,19 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
       logger, // the gateway tags its own lines with component=gateway
       clock: options.clock,
       pollIntervalMs: options.gatewayPollIntervalMs,
+      metrics,
+      jwks,
     });
     closers.push(() => gateway.close());
 
-    const app = createManagementApi({
-      store,
-      clock: options.clock,
+    const services = withApiTriggers(createServices({ store, clock }), { store, clock });
+    // `vault` opens one-time onboarding secrets (POST /v1/apps/{id}/registration/secret) and provider credentials.
+    const apiDeps = {
+      store, services, vault, lifecycle: lifecycle.service, clock: options.clock,
       logger: logger.child({ component: 'api' }),
       readiness: () => readiness(store, gateway),
-    });
+    };
+    const app = createManagementApi(apiDeps);
     const server = await startManagementServer({ app, port: options.apiPort ?? 8080, host });
     closers.push(() => server.close());
 
@@ -82,6 +201,12 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
       gatewayUrl: gateway.url,
       bootstrapToken,
       store,
+      vault,
+      sandbox: sandbox && sandbox.environment ? {
+        emulatorUrl: sandbox.emulator.url, caCertPath: sandbox.emulator.caCertPath, tenantId: sandbox.emulator.tenantId,
+        providerId: sandbox.provider.id, environmentId: sandbox.environment.id, resourceApp: sandbox.resourceApp, created: sandbox.created,
+      } : null,
+      runJobs: () => runner.runUntilIdle(),
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

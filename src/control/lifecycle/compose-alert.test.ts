@@ -40,7 +40,7 @@ test("the provider's own credential goes to admins only, with provider advice", 
   const n = composeExpiryAlert({ ...facts, credential: { ...credential, ownerType: 'provider', ownerId: 'prv_1' }, owner: { type: 'provider', id: 'prv_1', name: 'contoso', contacts: ['ignored@example.com'] } });
   assert.deepEqual(n.recipients, []);
   assert.match(n.subject, /provider "contoso" \(Gatehouse's own credential\)/);
-  assert.match(n.text, /renew the platform credential/);
+  assert.match(n.text, /gatehouse provider rotate-credential contoso/);
 });
 
 test('ids differ per credential and threshold, and are stable', () => {

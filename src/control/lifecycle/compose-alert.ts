@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { providerCredentialAction } from './provider-credential-advice.ts';
 import type { Credential } from '../../core/domain.ts';
 import type { Notification } from '../../notify/channel.ts';
 import { daysLeft } from './thresholds.ts';
@@ -75,13 +76,7 @@ export function composeExpiryAlert(f: AlertFacts): Notification {
 }
 
 function actionFor(f: AlertFacts, unused: boolean): { text: string; cli: string | null; api: string | null } {
-  if (f.owner.type === 'provider') {
-    return {
-      text: `renew the platform credential of provider ${f.owner.name ?? f.owner.id} in the identity provider and update the provider in Gatehouse before it expires; until then Gatehouse cannot create or change clients there.`,
-      cli: null,
-      api: `PATCH /v1/providers/${f.owner.id}`,
-    };
-  }
+  if (f.owner.type === 'provider') return providerCredentialAction({ id: f.owner.id, name: f.owner.name ?? null }, f.credential.kind);
   const cli = `gatehouse credential rotate --app ${f.owner.id}`;
   const api = `POST /v1/apps/${f.owner.id}/credentials/rotate`;
   const retire = unused ? ' The app looks unused: if nobody needs it any more, delete it instead of rotating.' : '';

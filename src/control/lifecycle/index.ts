@@ -13,3 +13,6 @@ export { staleClientReport, DEFAULT_UNUSED_DAYS, type StaleReport } from './stal
 export { startLifecycleScheduler, LIFECYCLE_LEASE, type LifecycleScheduler, type LifecycleSchedulerOptions, type TickReport } from './scheduler.ts';
 export { LifecycleService, type InventoryParams } from './service.ts';
 export { startLifecycle, type StartLifecycleOptions } from './start.ts';
+export { syncProviderCredentials, rotateProviderCredential, finishProviderRetirements, type ProviderCredentialDeps } from './provider-credential.ts';
+export { providerRotationPhase, DEFAULT_PROVIDER_ROTATE_WITHIN_DAYS, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
+export { providerCredentialAction } from './provider-credential-advice.ts';

@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanReport } from './expiry-watch.ts';
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
+import { providerRotationPhase, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
 
 export const LIFECYCLE_LEASE = 'lifecycle-scheduler';
 
@@ -24,6 +25,8 @@ export interface LifecycleSchedulerOptions {
   owner?: string;
   /** IdP adapters for rotation's sweeper (see LifecycleDeps.secretBackendFor). */
   secretBackendFor?: LifecycleDeps['secretBackendFor'];
+  /** When given, each tick also syncs and (with provider.config.autoRotate) rolls the providers' own credentials. */
+  providerCredentials?: Omit<ProviderPhaseDeps, 'lastSync'>;
   logger?: Logger;
 }
 
@@ -33,6 +36,7 @@ export interface TickReport {
   plan?: PlanReport;
   delivery?: DeliveryReport;
   sweep?: SweepReport;
+  providerCredentials?: ProviderPhaseReport;
   purgedDeliveries?: number;
   /** Phases that failed this tick (details in the log); the next tick tries them again. */
   errors: string[];
@@ -62,6 +66,7 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
     ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   };
+  const lastSync = new Map();
   const channelNames = options.channels.map((c) => c.name);
   let running: Promise<TickReport> | null = null;
   let stopped = false;
@@ -86,6 +91,10 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
     if (!(await stillHeld())) return report;
     report.delivery = await phase(report, 'deliver', () => deliverDueAlerts(deps, options.channels));
     if (!(await stillHeld())) return report;
+    if (options.providerCredentials) {
+      const providerDeps = options.providerCredentials;
+      report.providerCredentials = await phase(report, 'provider-credentials', () => providerRotationPhase({ ...providerDeps, lastSync }));
+    }
     report.sweep = await phase(report, 'sweep', () => sweepRetiringCredentials(deps));
     report.purgedDeliveries = await phase(report, 'purge', () => options.lifecycleStore.purgeExpiredSecretDeliveries(options.clock.now()));
     return report;

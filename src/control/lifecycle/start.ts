@@ -4,7 +4,7 @@ import type { Store } from '../../core/ports/store.ts';
 import { loadAlertChannels } from '../../notify/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LifecycleDeps } from './deps.ts';
-import { startLifecycleScheduler, type LifecycleScheduler } from './scheduler.ts';
+import { startLifecycleScheduler, type LifecycleScheduler, type LifecycleSchedulerOptions } from './scheduler.ts';
 import { LifecycleService } from './service.ts';
 
 export interface StartLifecycleOptions {
@@ -16,6 +16,8 @@ export interface StartLifecycleOptions {
   env: Record<string, string | undefined>;
   intervalMs?: number;
   secretBackendFor?: LifecycleDeps['secretBackendFor'];
+  /** Sync and (with autoRotate) roll the providers' own credentials each tick. */
+  providerCredentials?: LifecycleSchedulerOptions['providerCredentials'];
   logger?: Logger;
 }
 
@@ -34,6 +36,6 @@ export function startLifecycle(options: StartLifecycleOptions): { service: Lifec
     ...(options.logger ? { logger: options.logger } : {}),
   };
   options.logger?.info({ channels: channels.map((c) => c.name) }, 'credential alerts enabled');
-  const scheduler = startLifecycleScheduler({ ...deps, channels, ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}) });
+  const scheduler = startLifecycleScheduler({ ...deps, channels, ...(options.providerCredentials ? { providerCredentials: options.providerCredentials } : {}), ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}) });
   return { service: new LifecycleService(deps), scheduler };
 }

@@ -17,7 +17,7 @@ export interface SweepReport {
 /** Removes every retiring credential whose grace window has ended (retireAt <= now): in the IdP first, then here. */
 export async function sweepRetiringCredentials(deps: LifecycleDeps): Promise<SweepReport> {
   const now = deps.clock.now();
-  const retiring = await listAll((p) => deps.store.credentials.list({ states: ['retiring'] }, p));
+  const retiring = await listAll((p) => deps.store.credentials.list({ ownerType: 'app', states: ['retiring'] }, p));
   const report: SweepReport = { removed: 0, errors: [] };
   for (const credential of retiring) {
     if (credential.retireAt === null || credential.retireAt > now) continue;

@@ -29,6 +29,10 @@ export interface EntraProviderConfig {
    */
   v1IssuerHost?: string;
   v2IssuerHost?: string;
+  /** Roll the platform's own credential automatically when it nears expiry (src/control/lifecycle/provider-credential-phase.ts). */
+  autoRotate?: boolean;
+  /** How many days before expiry the automatic roll happens (default 30). */
+  rotateWithinDays?: number;
 }
 
 export type EntraCloud = 'global' | 'usgov' | 'china';
@@ -137,6 +141,15 @@ export function parseEntraConfig(raw: Record<string, unknown>): EntraProviderCon
       throw invalid('caCertPem', 'caCertPem must be one or more PEM certificates.');
     }
     config.caCertPem = raw.caCertPem;
+  }
+  if (raw.autoRotate !== undefined) {
+    if (typeof raw.autoRotate !== 'boolean') throw invalid('autoRotate', 'autoRotate must be true or false.');
+    config.autoRotate = raw.autoRotate;
+  }
+  if (raw.rotateWithinDays !== undefined) {
+    const d = raw.rotateWithinDays;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 3650) throw invalid('rotateWithinDays', 'rotateWithinDays must be a whole number of days from 1 to 3650.');
+    config.rotateWithinDays = d;
   }
   return config;
 }

@@ -8,6 +8,7 @@ import { secretHint } from '../../core/secrets.ts';
 import type { EntraIdentityProvider } from './adapter.ts';
 import { GRAPH_PERMISSION } from './adapter.ts';
 import { credentialsOf } from './adapter.ts';
+import { selfOwnershipInstructions, selfRotationFinding } from './self-rotation.ts';
 
 const DAY = 86_400_000;
 /** Warn this long before the platform credential expires. */
@@ -96,6 +97,14 @@ export async function runEntraCheck(p: EntraIdentityProvider, clock: Clock): Pro
       : { check: 'credential.expiry', severity: 'ok', message: `The platform credential expires on ${new Date(expiresAt).toISOString().slice(0, 10)} (${days} days).` });
   }
 
+  // 4b. Whether Gatehouse can roll that credential itself, and the setup step when it cannot: said when it matters
+  // (expiry near, or auto-rotation asked for), so a healthy report stays short.
+  const expiringSoon = expiresAt !== null && expiresAt - clock.now() < PLATFORM_CREDENTIAL_WARNING_DAYS * DAY;
+  if (expiringSoon || (p.config as unknown as Record<string, unknown>).autoRotate === true) {
+    const selfRoll = await selfRotationFinding(p);
+    if (selfRoll) findings.push(selfRoll);
+  }
+
   // 5. The issuer we derived is the one the tenant's discovery document states.
   await checkIssuer(p, findings);
   return report(roles, expiresAt);
@@ -120,7 +129,8 @@ async function ownSecretExpiry(p: EntraIdentityProvider, findings: CheckFinding[
       findings.push({ check: 'credential.expiry', severity: 'info',
         message: 'The platform app cannot read its own application object, so its secret\'s expiry is unknown.',
         hint: 'Either record the expiry with `gatehouse provider update --credential-expires …`, or have an admin add the ' +
-          'platform app\'s service principal as owner of its own application (then Gatehouse can read and rotate its secret).' });
+          'platform app\'s service principal as owner of its own application (then Gatehouse can read and rotate its secret). ' +
+          selfOwnershipInstructions(p.endpoints.graphBaseUrl, '{applicationObjectId}', (await p.token()).principalId) });
       return null;
     }
     const mine = credentialsOf(res.body).find((k) => k.kind === 'secret' && k.hint === secretHint(c.clientSecret));

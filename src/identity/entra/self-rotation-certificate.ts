@@ -25,17 +25,17 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 
 /** RSA 2048 / SHA-256 (what Entra accepts for client assertions), valid from `notBefore` (a little in the past for clock skew). */
 export async function generateSelfSignedCertificate(input: { subject: string; notBefore: number; notAfter: number }): Promise<GeneratedCertificate> {
-  const crypto = webcrypto as unknown as Crypto;
-  const keys = await crypto.subtle.generateKey(RSA, true, ['sign', 'verify']) as CryptoKeyPair;
+  const crypto = webcrypto;
+  const keys = await crypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1'),
     name: `CN=${input.subject.replace(/[,=+<>#;"\\]/g, '-')}`,
     notBefore: new Date(input.notBefore),
     notAfter: new Date(input.notAfter),
     signingAlgorithm: RSA,
-    keys,
+    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
     extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
-  }, crypto);
+  }, crypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1]);
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
   const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
   const certificatePem = cert.toString('pem');

@@ -1,7 +1,7 @@
 import type { Application, KeyCredential } from '@microsoft/microsoft-graph-types';
 import type { Clock } from '../../core/clock.ts';
 import { GatehouseError } from '../../core/errors.ts';
-import type { CredentialMetadata } from '../../core/ports/identity.ts';
+import type { CheckFinding, CredentialMetadata } from '../../core/ports/identity.ts';
 import { secretHint } from '../../core/secrets.ts';
 import { credentialsOf, EntraIdentityProvider } from './adapter.ts';
 import type { EntraPlatformCredential } from './config.ts';
@@ -31,7 +31,7 @@ export interface SelfApplication {
   ownsItself: boolean;
 }
 
-type Platform = Pick<EntraIdentityProvider, 'graph' | 'config' | 'platformCredential' | 'token'>;
+type Platform = Pick<EntraIdentityProvider, 'graph' | 'config' | 'platformCredential' | 'token' | 'endpoints'>;
 
 /** Null when the platform app may not read its own application object (403/404 under OwnedBy in some tenants). */
 export async function readSelfApplication(p: Platform): Promise<SelfApplication | null> {
@@ -130,4 +130,34 @@ export async function verifyPlatformCredential(
       await sleep(options.delayMs ?? 5_000);
     }
   }
+}
+
+/**
+ * The doctor's `credential.self-rotation` finding: whether `gatehouse provider rotate-credential` can work, and if
+ * not, the exact setup step. Never throws; null when the token step already failed.
+ */
+export async function selfRotationFinding(p: EntraIdentityProvider): Promise<CheckFinding | null> {
+  let self: SelfApplication | null;
+  try {
+    self = await readSelfApplication(p);
+  } catch {
+    return null;
+  }
+  const check = 'credential.self-rotation';
+  const graph = p.endpoints.graphBaseUrl;
+  if (!self) {
+    return { check, severity: 'info', message: 'The platform app cannot read its own application object, so Gatehouse cannot track or roll its credential.',
+      hint: selfOwnershipInstructions(graph, '{applicationObjectId}', null) };
+  }
+  if (p.platformCredential.type === 'certificate') {
+    return self.credentials.some((c) => c.inUse)
+      ? { check, severity: 'ok', message: 'The platform certificate can roll itself (addKey/removeKey with proof of possession): `gatehouse provider rotate-credential`.' }
+      : { check, severity: 'warning', message: 'The certificate Gatehouse signs in with is not among the application\'s keyCredentials, so it cannot prove possession to roll it.',
+          hint: 'Upload the certificate in Entra admin center → App registrations → Certificates & secrets, or store the one registered there.' };
+  }
+  return self.ownsItself
+    ? { check, severity: 'ok', message: 'The platform app owns its own application, so Gatehouse can rotate its secret: `gatehouse provider rotate-credential`.' }
+    : { check, severity: 'info', idpCode: 'NotOwnerOfSelf',
+        message: 'Gatehouse cannot rotate the platform secret itself: the platform app\'s service principal does not own its own application.',
+        hint: selfOwnershipInstructions(graph, self.objectId, self.principalId) };
 }
