@@ -80,7 +80,7 @@ export function createManagementApi(deps: ManagementApiDeps): OpenAPIHono<AppEnv
 
   environmentRoutes(app, services);
   providerRoutes(app, services);
-  providerOperationRoutes(app, { services, store: deps.store, clock, identityFor });
+  providerOperationRoutes(app, { services, store: deps.store, clock, identityFor, logger, ...(deps.vault ? { vault: deps.vault } : {}) });
   apiRoutes(app, services);
   tierRoutes(app, services);
   appImportRoutes(app, { services, store: deps.store, clock, identityFor });

@@ -58,7 +58,7 @@ export const problemSchema = z
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
 /** The error responses a route can give, documented once. */
-export function problems(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 503)[]) {
+export function problems(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503)[]) {
   const text: Record<number, string> = {
     400: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON, BAD_ID)',
     401: 'Missing, unknown, expired or revoked API token',
@@ -67,6 +67,7 @@ export function problems(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 |
     409: 'Conflicts with the current state',
     413: 'Body larger than 1 MiB',
     415: 'Body is not application/json',
+    422: 'The identity provider refused the change (IDP_REJECTED, with idpCode and hint)',
     503: 'Not ready',
   };
   return Object.fromEntries(statuses.map((s) => [s, { description: text[s]!, content: problemContent }]));

@@ -26,6 +26,7 @@ export const ROLE_TABLE: [method: string, path: string, allowed: Who[] | typeof 
   ['DELETE', '/v1/providers/{id}', ADMIN],
   ['POST', '/v1/providers/{id}/check', STAFF_WRITE],
   ['POST', '/v1/providers/{id}/reconcile', STAFF_WRITE],
+  ['POST', '/v1/providers/{id}/rotate-credential', ADMIN],
   ['GET', '/v1/apis', ANY],
   ['POST', '/v1/apis', STAFF_WRITE],
   ['GET', '/v1/apis/{id}', ANY],

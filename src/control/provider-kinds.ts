@@ -22,4 +22,3 @@ export function supportedProviderKinds(): ProviderKind[] {
 
 /** The local provider checks client ids and secrets that Gatehouse issues itself; it needs no settings. */
 registerProviderKind('local', z.object({}).strict());
-

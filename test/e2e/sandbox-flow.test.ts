@@ -47,7 +47,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 test('sandbox: onboarding in the emulated tenant, token through the gateway, revoke, offboard, restart', { timeout: 50_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-sandbox-'));
   const upstream = await startUpstream();
-  const opts = { dataDir, apiPort: 0, gatewayPort: 0, gatewayPollIntervalMs: 50, jobPollMs: 50, env: {} };
+  const opts = { dataDir, apiPort: 0, gatewayPort: 0, gatewayPollIntervalMs: 50, jobPollMs: 50, env: {}, sandbox: 'auto' as const };
   let gh = await startGatehouse(opts);
   t.after(async () => {
     await gh.close();
@@ -146,8 +146,11 @@ test('sandbox: onboarding in the emulated tenant, token through the gateway, rev
   await eventually('403 after revoke', async () => ((await viaGateway(`Bearer ${accessToken}`)).status === 403 ? true : undefined));
   await gh.runJobs();
   const emuState = async () => (await (await undiciFetch(`${sb.emulatorUrl}/_emulator/state`, { dispatcher: agent })).json()) as Record<string, unknown>;
-  const stateText = JSON.stringify(await emuState());
-  assert.ok(stateText.includes(secret.clientId), 'the emulator still knows the (soft-deleted) application');
+  const emuApp = async () => {
+    const state = await emuState() as { tenants: { applications: { appId: string; _deleted: boolean }[] }[] };
+    return state.tenants.flatMap((tn) => tn.applications).find((a) => a.appId === secret.clientId);
+  };
+  assert.equal((await emuApp())?._deleted, true, 'the application is soft-deleted in the emulated tenant (purged later)');
   const regAfter = await call('GET', `/v1/apps/${appId}/registration`);
   assert.equal(regAfter.body.status, 'none', 'registration cleared by offboarding');
   const audit = await call('GET', `/v1/audit?entityType=app&entityId=${appId}`);
@@ -181,7 +184,7 @@ test('sandbox: off with sandbox:false, and not started when another provider exi
   } finally {
     await gh.close();
   }
-  const again = await startGatehouse({ dataDir, apiPort: 0, gatewayPort: 0, env: {} });
+  const again = await startGatehouse({ dataDir, apiPort: 0, gatewayPort: 0, env: {}, sandbox: 'auto' });
   try {
     assert.equal(again.sandbox, null, 'a configured provider means no sandbox');
   } finally {

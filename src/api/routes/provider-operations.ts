@@ -1,6 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../control/index.ts';
 import { reconcileProvider } from '../../control/reconcile/index.ts';
+import { rotateProviderCredential } from '../../control/lifecycle/index.ts';
+import { GatehouseError } from '../../core/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Vault } from '../../platform/vault.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../core/ports/store.ts';
 import type { AppEnv } from '../env.ts';
@@ -48,7 +52,7 @@ const idParams = z.object({ id: idOf('provider') });
 const tags = ['providers'];
 
 /** Operations that reach into a provider's IdP: the doctor and the reconciler. */
-export function providerOperationRoutes(app: OpenAPIHono<AppEnv>, deps: { services: Services; store: Store; clock: Clock; identityFor: IdentityFor }): void {
+export function providerOperationRoutes(app: OpenAPIHono<AppEnv>, deps: { services: Services; store: Store; clock: Clock; identityFor: IdentityFor; vault?: Vault; logger?: Logger }): void {
   addRoute(app, 'staff-write', createRoute({
     method: 'post', path: '/v1/providers/{id}/check', tags, summary: 'Check a provider (doctor): credential, permissions, IdP reachability, issuers',
     description: 'IdP problems are findings in a 200 report, not errors: the report says what is wrong and what to do.',
@@ -75,6 +79,28 @@ export function providerOperationRoutes(app: OpenAPIHono<AppEnv>, deps: { servic
       { store: deps.store, identity, clock: deps.clock, actor: c.var.caller.actor },
       { providerId: provider.id, fix: c.req.valid('query').fix === 'true' },
     );
+    return c.json(toWire(report), 200);
+  });
+
+  addRoute(app, 'admin', createRoute({
+    method: 'post', path: '/v1/providers/{id}/rotate-credential', tags, summary: "Roll the platform's own credential in the IdP",
+    description: 'A certificate is rolled with addKey/removeKey and proof of possession; a secret only when the platform app\'s service principal owns its own application (the doctor says how to set that up). The new credential is verified with a real token before the old one is removed. The secret is never returned.',
+    request: { params: idParams },
+    responses: {
+      200: {
+        description: 'What was rolled',
+        content: jsonContent(z.object({
+          providerId: z.string(), kind: z.enum(['secret', 'certificate']), oldKeyId: z.string().nullable(), newKeyId: z.string(),
+          expiresAt: isoTime, credentialId: z.string(), oldRemoved: z.boolean(), retireAt: isoTimeOrNull,
+        }).openapi('ProviderRotationReport')),
+      },
+      ...problems(400, 401, 403, 404, 409, 422, 503),
+    },
+  }), async (c) => {
+    const id = c.req.valid('param').id;
+    await deps.services.providers.get(c.var.caller, id);
+    if (!deps.vault) throw new GatehouseError('CONFLICT', 'Gatehouse was started without a master key, so it cannot unlock or replace provider credentials.');
+    const report = await rotateProviderCredential({ store: deps.store, clock: deps.clock, vault: deps.vault, ...(deps.logger ? { logger: deps.logger } : {}) }, c.var.caller, id);
     return c.json(toWire(report), 200);
   });
 }

@@ -184,14 +184,14 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     });
     closers.push(() => gateway.close());
 
-    const services = withApiTriggers(createServices({ store, clock }), { store, clock });
-    // `vault` opens one-time onboarding secrets (POST /v1/apps/{id}/registration/secret) and provider credentials.
-    const apiDeps = {
-      store, services, vault, lifecycle: lifecycle.service, clock: options.clock,
+    const services = withApiTriggers(createServices({ store, clock, vault }), { store, clock });
+    // `vault` seals provider credentials and opens one-time onboarding secrets; `identityFor` shares the job runner's
+    // adapters (and their token caches) with the doctor, the reconciler and imports.
+    const app = createManagementApi({
+      store, services, vault, identityFor, lifecycle: lifecycle.service, clock: options.clock,
       logger: logger.child({ component: 'api' }),
       readiness: () => readiness(store, gateway),
-    };
-    const app = createManagementApi(apiDeps);
+    });
     const server = await startManagementServer({ app, port: options.apiPort ?? 8080, host });
     closers.push(() => server.close());
 
