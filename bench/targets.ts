@@ -24,7 +24,7 @@ const BODY = '{"ok":true,"id":12345,"n":"x"}'.slice(0, 28);
 
 process.on('SIGTERM', () => void stopProfile().then(() => process.exit(0)));
 
-/** With BENCH_CPU_PROF=<dir>, the gateway profiles itself from READY to SIGTERM (startup excluded). */
+/** With BENCH_CPU_PROF=<dir>, the bare proxy and the gateway profile themselves from READY to SIGTERM (startup excluded). */
 let stopProfile = async (): Promise<void> => {};
 async function startProfile(dir: string): Promise<void> {
   const { Session } = await import('node:inspector/promises');
@@ -37,7 +37,7 @@ async function startProfile(dir: string): Promise<void> {
   stopProfile = async () => {
     const { profile } = await session.post('Profiler.stop');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${dir}/gateway-${Date.now()}.cpuprofile`, JSON.stringify(profile));
+    writeFileSync(`${dir}/${role}-${Date.now()}.cpuprofile`, JSON.stringify(profile));
   };
 }
 
@@ -84,7 +84,9 @@ if (role === 'upstream') {
     );
   });
   server.keepAliveTimeout = 65_000;
-  ready({ url: await listen(server), headers: {} });
+  const url = await listen(server);
+  if (process.env.BENCH_CPU_PROF) await startProfile(process.env.BENCH_CPU_PROF);
+  ready({ url, headers: {} });
 } else if (role === 'seed') {
   process.stdout.write(await seed(file!, upstreamUrl!));
 } else if (role === 'gateway') {

@@ -51,3 +51,11 @@ export function parseTimeArg(text: string, now: number = Date.now(), what = 'tim
   if (Number.isNaN(t)) throw usageError(`${what} "${text}" is neither an ISO time (2026-11-27T08:00:00Z) nor a duration ago (24h)`);
   return new Date(t).toISOString();
 }
+
+/** A command-line duration as the API's ISO 8601 form: whole days → `P30D`, else whole seconds → `PT90S`. */
+export function isoDuration(text: string, what = 'duration'): string {
+  const ms = parseDurationMs(text, 'd', what);
+  if (ms % UNIT_MS.d! === 0) return `P${ms / UNIT_MS.d!}D`;
+  const seconds = Math.ceil(ms / 1000);
+  return `PT${seconds}S`;
+}

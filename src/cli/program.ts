@@ -15,6 +15,8 @@ import { serveCommand } from './commands/serve.ts';
 import { tierCommand } from './commands/tier.ts';
 import { tokenCommand } from './commands/token.ts';
 import { usageCommand } from './commands/usage.ts';
+import { reconcileCommand } from './commands/reconcile.ts';
+import { demoCommand } from './commands/demo.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -32,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
     serveCommand(ctx), gatewayCommand(ctx), emulatorCommand(ctx),
     envCommand(ctx), providerCommand(ctx), apiCommand(ctx), tierCommand(ctx), appCommand(ctx),
     contractCommand(ctx), credentialCommand(ctx), tokenCommand(ctx), auditCommand(ctx), usageCommand(ctx),
+    reconcileCommand(ctx), demoCommand(ctx),
   ]) {
     program.addCommand(command);
   }

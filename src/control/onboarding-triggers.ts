@@ -102,7 +102,7 @@ export function withApiTriggers(services: Services, deps: { store: Store; clock:
   wrapped.update = async (caller, id, patch) => {
     const before = await apis.get(caller, id);
     const api = await apis.update(caller, id, patch);
-    if (api !== before) {
+    if (api.updatedAt !== before.updatedAt) {
       await after(before); // the old environment loses the role when the API moved
       if (api.environmentId !== before.environmentId || hasTokenPolicy(api)) await after(api);
     }

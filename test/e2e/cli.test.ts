@@ -113,7 +113,7 @@ describe('gatehouse serve (child process)', () => {
   async function serve(use: (banner: string) => Promise<void>): Promise<number | null> {
     const child = spawn(process.execPath, [bin, 'serve', '--api-port', '0', '--gateway-port', '0', '--data-dir', dataDir], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', GATEHOUSE_LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', GATEHOUSE_LOG_LEVEL: 'warn', GATEHOUSE_SANDBOX: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -62,7 +62,8 @@ test('sandbox: onboarding in the emulated tenant, token through the gateway, rev
   assert.ok(existsSync(sb.caCertPath));
   assert.ok(existsSync(join(dataDir, 'master.key')), 'master key file created in the data dir');
   assert.ok(sb.resourceApp, 'resource app set up before start returns');
-  const call = api(gh, gh.bootstrapToken!);
+  const firstToken = gh.bootstrapToken!;
+  const call = api(gh, firstToken);
   const agent = new Agent({ connect: { ca: (await import('node:fs')).readFileSync(sb.caCertPath, 'utf8') } });
   t.after(() => agent.close());
 
@@ -139,6 +140,9 @@ test('sandbox: onboarding in the emulated tenant, token through the gateway, rev
   });
   assert.equal(((await ok.json()) as { path: string }).path, '/items');
   assert.equal((await viaGateway()).status, 401);
+  // The onboarded secret's expiry is on the gateway's /metrics.
+  const metrics = await (await fetch(`${gh.gatewayUrl}/metrics`)).text();
+  assert.match(metrics, new RegExp(`gatehouse_credential_expiry_timestamp_seconds\\{environment="sandbox",app="shop",key_id="${secret.keyId}"\\} ${Date.parse(secret.expiresAt) / 1000}`));
   assert.equal((await viaGateway('Bearer not-a-jwt')).status, 401);
 
   // Revoke: the gateway refuses at once (contract check), and the app is offboarded (its last token contract).
@@ -170,6 +174,10 @@ test('sandbox: onboarding in the emulated tenant, token through the gateway, rev
   assert.equal(gh.sandbox.providerId, sb.providerId);
   assert.equal(gh.sandbox.environmentId, sb.environmentId);
   assert.equal(gh.bootstrapToken, null);
+  // The stored platform credential still matches the restarted emulator's admin app.
+  const doctor = await api(gh, firstToken)('POST', `/v1/providers/${sb.providerId}/check`, {});
+  assert.equal(doctor.status, 200, JSON.stringify(doctor.body));
+  assert.equal(doctor.body.healthy, true, JSON.stringify(doctor.body.findings));
 });
 
 test('sandbox: off with sandbox:false, and not started when another provider exists', { timeout: 20_000 }, async (t) => {

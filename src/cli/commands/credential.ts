@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../context.ts';
-import { parseDays, parseDurationMs } from '../duration.ts';
+import { isoDuration, parseDays, parseDurationMs } from '../duration.ts';
 import { addPaging, type PagingOptions, fetchList, seg } from '../options.ts';
 import { renderRecord, type Column } from '../table.ts';
 import type { CredentialJson } from '../wire.ts';
@@ -15,6 +15,34 @@ const columns: Column<CredentialJson>[] = [
   { header: 'last used', value: (c) => c.lastUsedAt },
 ];
 
+interface InventoryJson {
+  credential: CredentialJson;
+  owner: { type: 'app' | 'provider'; id: string; name: string | null };
+  environments: { id: string; name: string }[];
+  expiresInDays: number | null;
+  lastUsedAt: string | null;
+}
+
+interface RotatedJson {
+  credential: CredentialJson;
+  clientId: string | null;
+  retiring: CredentialJson[];
+  secret?: string;
+  deliveryUrl?: string;
+  deliveryExpiresAt?: string;
+}
+
+const inventoryColumns: Column<InventoryJson>[] = [
+  { header: 'owner', value: (i) => `${i.owner.type === 'provider' ? 'provider:' : ''}${i.owner.name ?? i.owner.id}` },
+  { header: 'environment', value: (i) => i.environments.map((e) => e.name).join(',') },
+  { header: 'credential', value: (i) => i.credential.id },
+  { header: 'hint', value: (i) => i.credential.hint },
+  { header: 'state', value: (i) => i.credential.state },
+  { header: 'expires', value: (i) => i.credential.expiresAt },
+  { header: 'days left', value: (i) => i.expiresInDays },
+  { header: 'last used', value: (i) => i.lastUsedAt },
+];
+
 interface CreatedCredential {
   credential: CredentialJson;
   clientId: string | null;
@@ -27,10 +55,19 @@ export function credentialCommand(ctx: CliContext): Command {
   addPaging(
     credential
       .command('list')
-      .description("list an app's credentials (metadata only; secrets are never shown again)")
-      .requiredOption('--app <appId>', 'the client app')
-      .option('--expiring-within <duration>', 'only active credentials expiring within this time (e.g. 30d)'),
-  ).action(async (o: { app: string; expiringWithin?: string } & PagingOptions, cmd: Command) => {
+      .description("credentials with their expiry: one app's (--app), or the inventory of every app and provider")
+      .option('--app <appId>', 'only this client app')
+      .option('--expiring-within <duration>', 'only credentials expiring within this time (e.g. 30d)')
+      .option('--env <environmentId>', 'inventory: only this environment'),
+  ).action(async (o: { app?: string; expiringWithin?: string; env?: string } & PagingOptions, cmd: Command) => {
+    if (o.app === undefined) {
+      const query = {
+        ...(o.expiringWithin !== undefined && { expiringWithin: isoDuration(o.expiringWithin, '--expiring-within') }),
+        ...(o.env !== undefined && { environmentId: o.env }),
+      };
+      const page = await ctx.client(cmd).get<{ items: InventoryJson[]; nextCursor: string | null }>('/v1/credentials', query);
+      return ctx.list(cmd, page, inventoryColumns);
+    }
     const page = await fetchList<CredentialJson>(ctx, cmd, `/v1/apps/${seg(o.app)}/credentials`, {}, o);
     if (o.expiringWithin !== undefined) {
       // Filtered here: the API lists per app, and an app has a handful of credentials.
@@ -39,6 +76,37 @@ export function credentialCommand(ctx: CliContext): Command {
     }
     ctx.list(cmd, page, columns);
   });
+
+  credential
+    .command('rotate')
+    .description("rotate an app's secret without downtime: a new secret now, the old ones keep working for the grace period")
+    .requiredOption('--app <appId>', 'the client app')
+    .option('--grace <duration>', 'how long the replaced secrets keep working (default 7d; 0 = retire at once)')
+    .option('--link', 'hand the new secret over as a one-time link instead of printing it')
+    .action(async (o: { app: string; grace?: string; link?: boolean }, cmd: Command) => {
+      const body: Record<string, unknown> = {};
+      if (o.grace !== undefined) body.graceDays = o.grace.trim() === '0' ? 0 : parseDays(o.grace, '--grace').days;
+      if (o.link) body.delivery = 'link';
+      const rotated = await ctx.client(cmd).post<RotatedJson>(`/v1/apps/${seg(o.app)}/credentials/rotate`, body);
+      if (ctx.json(cmd)) return ctx.io.out(JSON.stringify(rotated, null, 2) + '\n');
+      if (rotated.secret !== undefined) ctx.note('warning: the new secret is shown only this once; store it now.');
+      ctx.io.out(renderRecord({
+        'client id': rotated.clientId,
+        ...(rotated.secret !== undefined ? { 'client secret': rotated.secret } : {}),
+        ...(rotated.deliveryUrl ? { 'one-time link': rotated.deliveryUrl, 'link expires': rotated.deliveryExpiresAt } : {}),
+        'credential id': rotated.credential.id,
+        expires: rotated.credential.expiresAt,
+        retiring: rotated.retiring.map((c) => `${c.id} (until ${c.retireAt ?? 'now'})`).join(', ') || '(none)',
+      }));
+    });
+
+  credential
+    .command('finish-rotation <credentialId>')
+    .description('remove a retiring credential now, ending its grace period early')
+    .action(async (credentialId: string, _o, cmd: Command) => {
+      const removed = await ctx.client(cmd).post<CredentialJson>(`/v1/credentials/${seg(credentialId)}/finish-rotation`, {});
+      ctx.done(cmd, removed, `removed credential ${removed.id} (${removed.state})`);
+    });
 
   credential
     .command('create')

@@ -144,6 +144,16 @@ export function providerCommand(ctx: CliContext): Command {
       }
     });
 
+  provider
+    .command('rotate-credential <id>')
+    .description("roll the platform's own credential in the IdP (certificate: proof of possession; secret: needs self-ownership)")
+    .action(async (id: string, _o, cmd: Command) => {
+      const report = await ctx.client(cmd).post<{ kind: string; oldKeyId: string | null; newKeyId: string; expiresAt: string; oldRemoved: boolean }>(
+        `/v1/providers/${seg(id)}/rotate-credential`, {});
+      ctx.done(cmd, report, `rolled the ${report.kind} of provider ${id}: new key ${report.newKeyId}, expires ${report.expiresAt}` +
+        (report.oldKeyId ? `; old key ${report.oldKeyId} ${report.oldRemoved ? 'removed' : 'retiring'}` : ''));
+    });
+
   provider.command('delete <id>').description('delete a provider no environment, API or app uses').action(async (id: string, _o, cmd: Command) => {
     const result = await ctx.client(cmd).delete(`/v1/providers/${seg(id)}`);
     ctx.done(cmd, result ?? { id, deleted: true }, `deleted provider ${id}`);

@@ -60,8 +60,10 @@ export function startBanner(info: { apiUrl: string; gatewayUrl: string; store: s
         ? `  token audience  ${sb.resourceApp.clientId}   (clients ask for scope ${sb.resourceApp.identifierUri}/.default)`
         : '  token audience  (resource app not set up yet; see gatehouse audit list)',
       'To use a real Entra tenant instead:',
+      '  export ENTRA_SECRET=<the platform app\'s client secret value>',
       '  gatehouse provider create contoso --kind entra --tenant-id <tenant GUID> --client-id <platform app id> --client-secret-env ENTRA_SECRET',
-      '  gatehouse env update sandbox --default-provider <new provider id>',
+      '  gatehouse provider doctor <new provider id>',
+      `  gatehouse env update ${sb.environmentId} --default-provider <new provider id>`,
       '  (or start with --no-sandbox / GATEHOUSE_SANDBOX=0 to skip the emulator)',
       '',
     );

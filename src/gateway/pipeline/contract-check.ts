@@ -18,12 +18,22 @@ export function contractCheck(
 ): PolicyHandler {
   const apiId = api.id;
   const environmentId = api.environmentId;
+  /**
+   * This API's grants by app id, filled on first use. Saves building the `app:api` key string (and hashing it)
+   * on every call: ~1–2 µs per request in the benchmark profile. Only found grants are kept, so it is bounded by
+   * this API's contracts; it lives as long as this handler, i.e. one snapshot.
+   */
+  const grantsByApp = new Map<string, ContractGrant>();
   return (ctx: RequestContext): Denial | undefined => {
     const app = ctx.app ?? appsByClientId.get(ctx.clientId!);
     if (app === undefined || app.environmentId !== environmentId) return NO_CONTRACT;
     ctx.app = app;
-    const grant = contracts.get(contractKey(app.id, apiId));
-    if (grant === undefined) return NO_CONTRACT;
+    let grant = grantsByApp.get(app.id);
+    if (grant === undefined) {
+      grant = contracts.get(contractKey(app.id, apiId));
+      if (grant === undefined) return NO_CONTRACT;
+      grantsByApp.set(app.id, grant);
+    }
     ctx.grant = grant;
     return undefined;
   };

@@ -23,6 +23,10 @@ const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '1xx', '2xx', '3xx', '4xx
  */
 export class UsageRecorder {
   private rollups = new Map<string, UsageRollup>();
+  /** Rows of `hotMinute` in `hotRollups`, by API id → app id ('' = none) → status class index (see `record`). */
+  private hot = new Map<string, Map<string, (UsageRollup | undefined)[]>>();
+  private hotMinute = -1;
+  private hotRollups: Map<string, UsageRollup> | null = null;
   private activity = new Map<string, AppActivity>();
   private readonly usage: UsageRecorderOptions['usage'];
   private readonly logger: Logger;
@@ -42,22 +46,57 @@ export class UsageRecorder {
     this.maxApps = options.maxApps ?? 50_000;
   }
 
-  /** Hot path: a Map lookup and a few additions. */
+  /**
+   * Hot path. The first call per (minute, API, app, status class) builds the row's string key; later calls in the
+   * same minute find the row through `hot` by the snapshot's id strings (whose hashes V8 caches) instead of
+   * concatenating and hashing a fresh key: `record` was ~5 µs per request in the benchmark profile, mostly that.
+   */
   record(apiId: string, appId: string | null, status: number, latencyMs: number, now: number, address: string | undefined): void {
     const minute = now - (now % 60_000);
-    const statusClass = STATUS_CLASSES[Math.min(5, Math.max(1, (status / 100) | 0))]!;
+    const classIndex = Math.min(5, Math.max(1, (status / 100) | 0));
+    if (minute !== this.hotMinute || this.hotRollups !== this.rollups) {
+      this.hot = new Map();
+      this.hotMinute = minute;
+      this.hotRollups = this.rollups;
+    }
+    const appKey = appId ?? '';
+    const byApp = this.hot.get(apiId);
+    const classes = byApp === undefined ? undefined : byApp.get(appKey);
+    let row = classes === undefined ? undefined : classes[classIndex];
+    if (row !== undefined) {
+      row.count++;
+      row.latencySumMs += latencyMs;
+      if (latencyMs > row.latencyMaxMs) row.latencyMaxMs = latencyMs;
+    } else {
+      row = this.recordSlow(minute, apiId, appId, STATUS_CLASSES[classIndex]!, latencyMs);
+      if (row !== undefined) this.remember(apiId, appKey, classIndex, row);
+    }
+    if (appId !== null) this.touch(appId, now, address);
+  }
+
+  private recordSlow(minute: number, apiId: string, appId: string | null, statusClass: StatusClass, latencyMs: number): UsageRollup | undefined {
     const key = minute + '|' + apiId + '|' + (appId ?? '') + '|' + statusClass;
-    const row = this.rollups.get(key);
+    let row = this.rollups.get(key);
     if (row !== undefined) {
       row.count++;
       row.latencySumMs += latencyMs;
       if (latencyMs > row.latencyMaxMs) row.latencyMaxMs = latencyMs;
     } else if (this.rollups.size < this.maxRows) {
-      this.rollups.set(key, { minute, apiId, appId, statusClass, count: 1, latencySumMs: latencyMs, latencyMaxMs: latencyMs });
+      row = { minute, apiId, appId, statusClass, count: 1, latencySumMs: latencyMs, latencyMaxMs: latencyMs };
+      this.rollups.set(key, row);
     } else {
       this.dropped++;
     }
-    if (appId !== null) this.touch(appId, now, address);
+    return row;
+  }
+
+  /** Indexes a row of the current minute for `record`; bounded like `rollups` (only rows that exist are indexed). */
+  private remember(apiId: string, appKey: string, classIndex: number, row: UsageRollup): void {
+    let byApp = this.hot.get(apiId);
+    if (byApp === undefined) this.hot.set(apiId, (byApp = new Map()));
+    let classes = byApp.get(appKey);
+    if (classes === undefined) byApp.set(appKey, (classes = [undefined, undefined, undefined, undefined, undefined, undefined]));
+    classes[classIndex] = row;
   }
 
   private touch(appId: string, now: number, address: string | undefined): void {

@@ -55,6 +55,11 @@ export function updateApplication(change: Change, record: ApplicationRecord, cha
   record.previous = { body: record.body, changedAtMs: nowMs };
   record.body = applyChanges(record.body, changes);
   if (Array.isArray(changes.keyCredentials)) replaceKeyCredentials(record, changes.keyCredentials, nowMs);
+  // Entra's service principal exposes its application's app roles: roles added to the app later become assignable.
+  if (Array.isArray(changes.appRoles)) {
+    const sp = tenant.servicePrincipalByAppId(record.appId);
+    if (sp) sp.body = { ...sp.body, appRoles: record.body.appRoles };
+  }
   tenant.audits.push(auditEntry({
     activity: Array.isArray(changes.keyCredentials) ? ACTIVITY.credentials : ACTIVITY.updateApplication,
     operationType: 'Update', actor, nowMs,

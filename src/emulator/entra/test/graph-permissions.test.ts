@@ -79,6 +79,25 @@ describe('Graph permissions as Entra enforces them', () => {
     assert.equal(del.status, 204);
   });
 
+  test('app roles added to an application after its service principal exists become assignable', async () => {
+    const api = (await graph('POST', '/v1.0/applications', { displayName: 'api grows roles' })).body;
+    const apiSp = (await graph('POST', '/v1.0/servicePrincipals', { appId: api.appId })).body;
+    const client = (await graph('POST', '/v1.0/applications', { displayName: 'client of grown api' })).body;
+    const clientSp = (await graph('POST', '/v1.0/servicePrincipals', { appId: client.appId })).body;
+    const roleId = '6a1c6f0e-1c55-4c4e-9a4e-1f3a2b9d7c01';
+    const grant = { principalId: clientSp.id, resourceId: apiSp.id, appRoleId: roleId };
+    emu.control.grantPermissions(emu.admin.clientId, ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All']);
+    const admin = graphClient(emu, await adminToken());
+    assert.equal((await admin('POST', `/v1.0/servicePrincipals/${apiSp.id}/appRoleAssignedTo`, grant)).status, 400, 'no such role yet');
+    const patched = await admin('PATCH', `/v1.0/applications/${api.id}`, {
+      appRoles: [{ id: roleId, value: 'Orders.Read', displayName: 'r', description: 'r', allowedMemberTypes: ['Application'], isEnabled: true }],
+    });
+    assert.equal(patched.status, 204);
+    assert.equal((await admin('POST', `/v1.0/servicePrincipals/${apiSp.id}/appRoleAssignedTo`, grant)).status, 201);
+    const sp = await admin('GET', `/v1.0/servicePrincipals/${apiSp.id}`);
+    assert.deepEqual(sp.body.appRoles.map((r: any) => r.value), ['Orders.Read']);
+  });
+
   test('rotating its own secret needs the admin app to own its application object', async () => {
     const denied = await graph('POST', `/v1.0/applications/${emu.admin.objectId}/addPassword`, {});
     assert.equal(denied.status, 403);

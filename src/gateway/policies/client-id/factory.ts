@@ -1,9 +1,10 @@
-import { hashSecret, secretMatches } from '../../../core/secrets.ts';
+import { hashSecret } from '../../../core/secrets.ts';
 import type { PolicyFactory, PolicyHandler } from '../../pipeline/policy.ts';
 import type { RequestContext } from '../../pipeline/context.ts';
 import { deny, type Denial } from '../../pipeline/denial.ts';
 import { clientIdConfigSchema, type ClientIdConfig } from './schema.ts';
 import { readCredentials } from './credentials.ts';
+import { verifierMatches } from './verify-secret.ts';
 
 const CHALLENGE = 'Basic realm="gatehouse"';
 const MISSING = deny('MISSING_CREDENTIALS', 'Client credentials are required.', { challenge: CHALLENGE });
@@ -13,7 +14,7 @@ const UNKNOWN_CLIENT = invalid('unknown client id');
 const WRONG_SECRET = invalid('secret does not match any live credential');
 const EXPIRED_SECRET = invalid('secret matches an expired or retired credential');
 /** Compared against when the client id is unknown, so that case costs the same as a wrong secret. */
-const DECOY_HASH = hashSecret('gatehouse-decoy');
+const DECOY = { credentialId: 'decoy', secretHash: hashSecret('gatehouse-decoy'), validUntil: null };
 
 /**
  * `client-id`: authenticates the caller with a client id and secret that Gatehouse itself verifies (local
@@ -33,12 +34,13 @@ export const clientIdPolicy: PolicyFactory<ClientIdConfig> = {
       if (presented === null) return MISSING;
       const app = directory.appByClientId(presented.clientId);
       if (app === undefined) {
-        secretMatches(presented.secret, DECOY_HASH);
+        verifierMatches(Buffer.from(presented.secret, 'utf8'), DECOY);
         return UNKNOWN_CLIENT;
       }
       let expiredMatch = false;
+      const secret = Buffer.from(presented.secret, 'utf8');
       for (const verifier of directory.secretsOf(app.id)) {
-        if (!secretMatches(presented.secret, verifier.secretHash)) continue;
+        if (!verifierMatches(secret, verifier)) continue;
         if (verifier.validUntil !== null && verifier.validUntil <= ctx.now) {
           expiredMatch = true;
           continue;
