@@ -34,7 +34,7 @@ function api(gh: RunningGatehouse, token: string) {
   };
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -154,9 +154,13 @@ test('sandbox: onboarding in the emulated tenant, token through the gateway, rev
     const state = await emuState() as { tenants: { applications: { appId: string; _deleted: boolean }[] }[] };
     return state.tenants.flatMap((tn) => tn.applications).find((a) => a.appId === secret.clientId);
   };
-  assert.equal((await emuApp())?._deleted, true, 'the application is soft-deleted in the emulated tenant (purged later)');
-  const regAfter = await call('GET', `/v1/apps/${appId}/registration`);
-  assert.equal(regAfter.body.status, 'none', 'registration cleared by offboarding');
+  // The background job runner may hold the offboarding job already, so wait for its effect rather than for runJobs().
+  await eventually('the application is soft-deleted in the emulated tenant (purged later)', async () => {
+    await gh.runJobs();
+    return (await emuApp())?._deleted === true ? true : undefined;
+  });
+  await eventually('registration cleared by offboarding', async () =>
+    ((await call('GET', `/v1/apps/${appId}/registration`)).body.status === 'none' ? true : undefined));
   const audit = await call('GET', `/v1/audit?entityType=app&entityId=${appId}`);
   const types = (audit.body.items as { type: string; idpActivity: string | null }[]).map((e) => e.type);
   assert.ok(types.includes('app.registered'), types.join(','));

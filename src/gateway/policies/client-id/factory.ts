@@ -34,13 +34,12 @@ export const clientIdPolicy: PolicyFactory<ClientIdConfig> = {
       if (presented === null) return MISSING;
       const app = directory.appByClientId(presented.clientId);
       if (app === undefined) {
-        verifierMatches(Buffer.from(presented.secret, 'utf8'), DECOY);
+        verifierMatches(presented.secret, DECOY);
         return UNKNOWN_CLIENT;
       }
       let expiredMatch = false;
-      const secret = Buffer.from(presented.secret, 'utf8');
       for (const verifier of directory.secretsOf(app.id)) {
-        if (!verifierMatches(secret, verifier)) continue;
+        if (!verifierMatches(presented.secret, verifier)) continue;
         if (verifier.validUntil !== null && verifier.validUntil <= ctx.now) {
           expiredMatch = true;
           continue;
