@@ -7,6 +7,7 @@ import { anyMatch, audit, listAll, mustGet, type Caller, type ServiceDeps, uncha
 export const DEFAULT_ENVIRONMENT_SETTINGS: EnvironmentSettings = {
   credentialLifetimeDays: 180,
   alertThresholdsDays: [60, 30, 14, 7, 1],
+  autoRotateDaysBeforeExpiry: null,
 };
 
 export interface EnvironmentInput {
@@ -119,8 +120,15 @@ async function assertProviderChangeSafe(tx: Repositories, before: Environment, n
 }
 
 function normaliseSettings(settings: EnvironmentSettings): EnvironmentSettings {
+  const autoRotate = settings.autoRotateDaysBeforeExpiry ?? null;
+  if (autoRotate !== null && (!Number.isInteger(autoRotate) || autoRotate < 1 || autoRotate >= settings.credentialLifetimeDays)) {
+    throw new GatehouseError('VALIDATION_FAILED', 'settings.autoRotateDaysBeforeExpiry: must be a whole number of days from 1 to below credentialLifetimeDays (a fresh secret would otherwise be rotated at once).', {
+      errors: [{ path: 'settings.autoRotateDaysBeforeExpiry', message: 'must be 1..credentialLifetimeDays-1 or null' }],
+    });
+  }
   return {
     credentialLifetimeDays: settings.credentialLifetimeDays,
     alertThresholdsDays: [...new Set(settings.alertThresholdsDays)].sort((a, b) => b - a),
+    autoRotateDaysBeforeExpiry: autoRotate,
   };
 }

@@ -11,6 +11,11 @@ export interface EnvironmentSettings {
   credentialLifetimeDays: number;
   /** Days before expiry at which alerts fire (default [60, 30, 14, 7, 1]). */
   alertThresholdsDays: number[];
+  /**
+   * Rotate Gatehouse-issued app secrets automatically this many days before they expire (delivered as one-time
+   * links); null or absent = off (the default). Must be below credentialLifetimeDays, or new secrets would rotate at once.
+   */
+  autoRotateDaysBeforeExpiry?: number | null;
 }
 
 export interface Environment {

@@ -11,6 +11,7 @@ const settingsInput = z
   .object({
     credentialLifetimeDays: days.optional().openapi({ description: 'Lifetime of credentials Gatehouse creates (default 180).' }),
     alertThresholdsDays: z.array(days).max(10).optional().openapi({ description: 'Days before expiry at which alerts fire (default [60,30,14,7,1]).' }),
+    autoRotateDaysBeforeExpiry: days.nullable().optional().openapi({ description: 'Rotate Gatehouse-issued app secrets this many days before expiry (new secret as a one-time link); null = off (default). Must be below credentialLifetimeDays.' }),
   })
   .strict();
 
@@ -32,7 +33,10 @@ export const environmentSchema = z
     description: z.string(),
     defaultProviderId: z.string().nullable(),
     providerIds: z.array(z.string()),
-    settings: z.object({ credentialLifetimeDays: z.number().int(), alertThresholdsDays: z.array(z.number().int()) }),
+    settings: z.object({
+      credentialLifetimeDays: z.number().int(), alertThresholdsDays: z.array(z.number().int()),
+      autoRotateDaysBeforeExpiry: z.number().int().nullable().optional(),
+    }),
     createdAt: isoTime,
     updatedAt: isoTime,
   })

@@ -16,3 +16,4 @@ export { startLifecycle, type StartLifecycleOptions } from './start.ts';
 export { syncProviderCredentials, rotateProviderCredential, finishProviderRetirements, type ProviderCredentialDeps } from './provider-credential.ts';
 export { providerRotationPhase, DEFAULT_PROVIDER_ROTATE_WITHIN_DAYS, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
 export { providerCredentialAction } from './provider-credential-advice.ts';
+export { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';

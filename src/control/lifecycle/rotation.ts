@@ -1,3 +1,4 @@
+import { ENTRA_ACTIVITY } from '../../core/audit-catalog.ts';
 import type { ClientApp, Credential, Environment, Provider } from '../../core/domain.ts';
 import { GatehouseError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
@@ -80,7 +81,10 @@ export async function rotateCredential(deps: LifecycleDeps, caller: Caller, inpu
       : undefined;
     const retiring = await store.transaction(async (tx) => {
       await tx.credentials.insert(credential);
-      await audit(tx, caller, now, { type: 'credential.added', entityType: 'credential', entityId: credential.id, before: null, after: credential });
+      await audit(tx, caller, now, {
+        type: 'credential.added', entityType: 'credential', entityId: credential.id, before: null, after: credential,
+        idpActivity: provider.kind === 'entra' ? ENTRA_ACTIVITY.addPassword : null,
+      });
       const done: Credential[] = [];
       for (const old of toRetire) {
         const current = await tx.credentials.get(old.id);

@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanReport } from './expiry-watch.ts';
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
+import { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
 import { providerRotationPhase, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
 
 export const LIFECYCLE_LEASE = 'lifecycle-scheduler';
@@ -36,6 +37,7 @@ export interface TickReport {
   plan?: PlanReport;
   delivery?: DeliveryReport;
   sweep?: SweepReport;
+  scheduledRotation?: ScheduledRotationReport;
   providerCredentials?: ProviderPhaseReport;
   purgedDeliveries?: number;
   /** Phases that failed this tick (details in the log); the next tick tries them again. */
@@ -95,6 +97,7 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
       const providerDeps = options.providerCredentials;
       report.providerCredentials = await phase(report, 'provider-credentials', () => providerRotationPhase({ ...providerDeps, lastSync }));
     }
+    report.scheduledRotation = await phase(report, 'scheduled-rotation', () => scheduledRotationPhase(deps));
     report.sweep = await phase(report, 'sweep', () => sweepRetiringCredentials(deps));
     report.purgedDeliveries = await phase(report, 'purge', () => options.lifecycleStore.purgeExpiredSecretDeliveries(options.clock.now()));
     return report;

@@ -1,3 +1,4 @@
+import { ENTRA_ACTIVITY } from '../../core/audit-catalog.ts';
 import type { Credential } from '../../core/domain.ts';
 import { GatehouseError, notFound } from '../../core/errors.ts';
 import { audit, listAll, type Caller } from '../context.ts';
@@ -47,6 +48,7 @@ export async function finishRotation(deps: LifecycleDeps, caller: Caller, creden
 
 async function removeRetiring(deps: LifecycleDeps, caller: Caller, credential: Credential): Promise<boolean> {
   const { store } = deps;
+  let idpActivity: string | null = null;
   if (credential.ownerType === 'app') {
     const app = await store.apps.get(credential.ownerId);
     const env = app ? await store.environments.get(app.environmentId) : null;
@@ -55,6 +57,7 @@ async function removeRetiring(deps: LifecycleDeps, caller: Caller, credential: C
     if (app && provider && provider.kind !== 'local' && app.registration?.objectId) {
       // IdP first: if this fails the row stays retiring and the next sweep tries again (removal is idempotent).
       await (await resolveSecretBackend(provider, deps.secretBackendFor, deps.clock)).removeSecret(app.registration.objectId, credential.keyId);
+      if (provider.kind === 'entra') idpActivity = ENTRA_ACTIVITY.removePassword;
     }
   }
   const now = deps.clock.now();
@@ -63,7 +66,7 @@ async function removeRetiring(deps: LifecycleDeps, caller: Caller, credential: C
     if (!before || before.state !== 'retiring') return false;
     const after: Credential = { ...before, state: 'removed', removedAt: now };
     await tx.credentials.update(after);
-    await audit(tx, caller, now, { type: 'credential.removed', entityType: 'credential', entityId: after.id, before, after });
+    await audit(tx, caller, now, { type: 'credential.removed', entityType: 'credential', entityId: after.id, before, after, idpActivity });
     return true;
   });
 }
