@@ -7,7 +7,6 @@ import { anyMatch, audit, listAll, mustGet, type Caller, type ServiceDeps, uncha
 export const DEFAULT_ENVIRONMENT_SETTINGS: EnvironmentSettings = {
   credentialLifetimeDays: 180,
   alertThresholdsDays: [60, 30, 14, 7, 1],
-  autoRotateDaysBeforeExpiry: null,
 };
 
 export interface EnvironmentInput {
@@ -129,6 +128,7 @@ function normaliseSettings(settings: EnvironmentSettings): EnvironmentSettings {
   return {
     credentialLifetimeDays: settings.credentialLifetimeDays,
     alertThresholdsDays: [...new Set(settings.alertThresholdsDays)].sort((a, b) => b - a),
-    autoRotateDaysBeforeExpiry: autoRotate,
+    // Off is stored as an absent key (same meaning as null), so settings written before this option look unchanged.
+    ...(autoRotate !== null ? { autoRotateDaysBeforeExpiry: autoRotate } : {}),
   };
 }

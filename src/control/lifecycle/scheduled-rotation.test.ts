@@ -4,7 +4,6 @@ import { GatehouseError } from '../../core/errors.ts';
 import { SYSTEM_CALLER } from '../index.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { scheduledRotationPhase } from './scheduled-rotation.ts';
-import { fetchSecretDelivery } from './secret-delivery.ts';
 import { startWorld, T0, type LifecycleWorld } from './testing/world.ts';
 
 const DAY = 86_400_000;
@@ -19,14 +18,14 @@ after(() => world?.close());
 
 test('settings: off by default; must be a whole number of days below the credential lifetime', async () => {
   const env = await world.services.environments.get(SYSTEM_CALLER, world.envId);
-  assert.equal(env.settings.autoRotateDaysBeforeExpiry, null, 'off by default');
+  assert.equal(env.settings.autoRotateDaysBeforeExpiry ?? null, null, 'off by default');
   for (const bad of [0, 180, 365, 1.5]) {
     await assert.rejects(
       world.services.environments.update(SYSTEM_CALLER, world.envId, { settings: { autoRotateDaysBeforeExpiry: bad } }),
       (e: unknown) => e instanceof GatehouseError && e.code === 'VALIDATION_FAILED', `rejects ${bad}`,
     );
   }
-  assert.equal((await world.services.environments.get(SYSTEM_CALLER, world.envId)).settings.autoRotateDaysBeforeExpiry, null);
+  assert.equal((await world.services.environments.get(SYSTEM_CALLER, world.envId)).settings.autoRotateDaysBeforeExpiry ?? null, null);
 });
 
 test('rotates active gatehouse secrets within the window once, with a one-time link; nothing while off', async () => {
@@ -56,7 +55,9 @@ test('rotates active gatehouse secrets within the window once, with a one-time l
   assert.equal(fresh.state, 'active');
   assert.equal(fresh.expiresAt, T0 + 10 * DAY + 180 * DAY);
 
-  // The link works once and carries the new secret for the new credential.
+  // The new secret waits behind a one-time link for the new credential; the rotation is audited as the scheduler.
+  const link = await world.lifecycleStore.getSecretDelivery(r.deliveryId);
+  assert.ok(link, 'delivery link stored');
   const audit = await world.store.audit.list({ entityType: 'credential', entityId: r.credentialId });
   assert.deepEqual(audit.items.map((e) => [e.type, e.actor]), [['credential.added', 'system:lifecycle']]);
   assert.ok(r.deliveryExpiresAt > T0 + 10 * DAY);
@@ -65,5 +66,11 @@ test('rotates active gatehouse secrets within the window once, with a one-time l
   assert.deepEqual(await scheduledRotationPhase(deps), { rotated: [], errors: [] });
   world.clock.set(T0 + 12 * DAY);
   assert.deepEqual(await scheduledRotationPhase(deps), { rotated: [], errors: [] });
-  void fetchSecretDelivery;
+
+  // null switches it off again: the remaining secret inside the window is left alone.
+  const off = await world.services.environments.update(SYSTEM_CALLER, world.envId, { settings: { autoRotateDaysBeforeExpiry: null } });
+  assert.equal(off.settings.autoRotateDaysBeforeExpiry ?? null, null);
+  world.clock.set(T0 + 150 * DAY); // `far` has 20 days left
+  assert.deepEqual(await scheduledRotationPhase(deps), { rotated: [], errors: [] });
+  assert.equal((await world.store.credentials.get(far.id))!.state, 'active');
 });
