@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { startGatehouse, type RunningGatehouse } from '../../src/cli/serve/compose.ts';
+import { startGatehouse } from '../../src/cli/serve/compose.ts';
+import { api, eventually, startUpstream } from './support/sandbox.ts';
 import { ENTRA_ACTIVITY } from '../../src/core/audit-catalog.ts';
 
 /**
@@ -17,35 +16,8 @@ import { ENTRA_ACTIVITY } from '../../src/core/audit-catalog.ts';
  * the old secret is refused by Entra (AADSTS7000215), and the audit trail names the Entra activities.
  */
 
-async function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ ok: true, path: req.url }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
-function api(gh: RunningGatehouse, token: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(gh.apiUrl + path, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
 
 type Claimed = { clientId: string; secret: string; keyId: string; tokenEndpoint: string; scope: string };
 

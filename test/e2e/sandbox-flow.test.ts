@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { startGatehouse, type RunningGatehouse } from '../../src/cli/serve/compose.ts';
+import { startGatehouse } from '../../src/cli/serve/compose.ts';
+import { api, eventually, startUpstream } from './support/sandbox.ts';
 
 /**
  * Issue 4.7 end to end: `serve` with no provider starts the Entra emulator and a wired `sandbox` environment; an API
@@ -14,35 +13,8 @@ import { startGatehouse, type RunningGatehouse } from '../../src/cli/serve/compo
  * from the emulator, a call through the gateway; revoking offboards, a restart reuses the same tenant and secret.
  */
 
-async function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ ok: true, path: req.url, auth: req.headers.authorization ?? null }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
-function api(gh: RunningGatehouse, token: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(gh.apiUrl + path, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-  };
-}
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
 
 test('sandbox: onboarding in the emulated tenant, token through the gateway, revoke, offboard, restart', { timeout: 50_000 }, async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-sandbox-'));
