@@ -8,6 +8,7 @@ export interface BannerSandbox {
   tenantId: string;
   providerId: string;
   environmentId: string;
+  /** The environment's resource app: the token audience (`clientId`) and scope base (`identifierUri`). */
   resourceApp: { clientId: string; identifierUri: string } | null;
 }
 

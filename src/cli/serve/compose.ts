@@ -1,3 +1,4 @@
+import type { BannerSandbox } from './banner.ts';
 import type { Store } from '../../core/ports/store.ts';
 import type { Clock } from '../../core/clock.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';
@@ -69,14 +70,7 @@ export interface GatehouseOptions {
 }
 
 /** What the sandbox looks like once running (for the banner and tests). */
-export interface SandboxInfo {
-  emulatorUrl: string;
-  caCertPath: string;
-  tenantId: string;
-  providerId: string;
-  environmentId: string;
-  /** The environment's resource app: the token audience (`clientId`) and scope base (`identifierUri`). */
-  resourceApp: { clientId: string; identifierUri: string } | null;
+export interface SandboxInfo extends BannerSandbox {
   /** True when this start created the sandbox provider and environment. */
   created: boolean;
 }
