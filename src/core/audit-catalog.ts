@@ -13,7 +13,7 @@ export const AUDIT_TYPES = [
   'credential.added', 'credential.retiring', 'credential.removed', 'credential.imported', 'credential.alerted',
   'token.created', 'token.revoked',
   'resource_app.created', 'app_role.granted', 'app_role.revoked',
-  'reconcile.repaired',
+  'reconcile.repaired', 'reconcile.completed',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

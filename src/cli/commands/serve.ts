@@ -9,6 +9,7 @@ interface ServeOptions {
   host?: string;
   sandbox?: boolean;
   emulatorPort?: number;
+  reconcileInterval?: string;
 }
 
 export function serveCommand(ctx: CliContext): Command {
@@ -20,15 +21,18 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--host <host>', 'interface to bind [env: GATEHOUSE_HOST] (default: 127.0.0.1)')
     .option('--no-sandbox', 'do not start the built-in Entra emulator sandbox [env: GATEHOUSE_SANDBOX=0]')
     .option('--emulator-port <port>', 'sandbox emulator port [env: GATEHOUSE_EMULATOR_PORT] (default: the previous one, else any free port)', portNumber('--emulator-port'))
+    .option('--reconcile-interval <duration>', 'time between scheduled reconciles of each Entra provider, or "off" [env: GATEHOUSE_RECONCILE_INTERVAL; GATEHOUSE_RECONCILE_FIX=1 also repairs] (default: 6h, report-only)')
     .action(async (o: ServeOptions) => {
       const env = ctx.io.env;
       // Loaded here so client commands never load database drivers or servers.
-      const [{ startGatehouse }, { createLogger }, { startBanner, describeStore }, { untilSignal }] = await Promise.all([
+      const [{ startGatehouse }, { createLogger }, { startBanner, describeStore }, { untilSignal }, { reconcileScheduleFrom }] = await Promise.all([
         import('../serve/compose.ts'),
         import('../../platform/logger.ts'),
         import('../serve/banner.ts'),
         import('../serve/shutdown.ts'),
+        import('../serve/reconcile-schedule.ts'),
       ]);
+      const reconcile = reconcileScheduleFrom(o.reconcileInterval ?? env.GATEHOUSE_RECONCILE_INTERVAL, env.GATEHOUSE_RECONCILE_FIX);
       const logger = createLogger({ name: 'gatehouse' });
       const databaseUrl = env.GATEHOUSE_DATABASE_URL || undefined;
       const dataDir = o.dataDir ?? (env.GATEHOUSE_DATA_DIR || './data');
@@ -44,6 +48,7 @@ export function serveCommand(ctx: CliContext): Command {
         ...(o.emulatorPort !== undefined || env.GATEHOUSE_EMULATOR_PORT
           ? { emulatorPort: fromEnv(o.emulatorPort, env.GATEHOUSE_EMULATOR_PORT, portNumber('GATEHOUSE_EMULATOR_PORT'), 0) }
           : {}),
+        ...(reconcile ? { reconcile } : {}),
       });
       logger.info({ apiUrl: running.apiUrl, gatewayUrl: running.gatewayUrl, store: running.store.dialect }, 'gatehouse started');
       ctx.io.err(startBanner({ ...running, store: describeStore(databaseUrl, dataDir) }));

@@ -18,6 +18,8 @@ import { registerProviderKind } from '../../control/provider-kinds.ts';
 import { withApiTriggers } from '../../control/onboarding-triggers.ts';
 import { createJobRunner } from '../../control/jobs/runner.ts';
 import { onboardingHandlers } from '../../control/onboarding/index.ts';
+import { latestReconciles, reconcileJobHandler, registerReconcileGauges } from '../../control/reconcile/index.ts';
+import type { EntraIdentityProvider } from '../../identity/entra/adapter.ts';
 import { listCredentialInventory, registerCredentialExpiryGauge, startLifecycle } from '../../control/lifecycle/index.ts';
 import { openLifecycleStore } from '../../store/lifecycle/index.ts';
 import { entraConfigSchema } from '../../identity/entra/config-schema.ts';
@@ -67,6 +69,12 @@ export interface GatehouseOptions {
   jobPollMs?: number;
   /** Lifecycle scheduler tick, ms (default: the scheduler's own). */
   lifecycleIntervalMs?: number;
+  /**
+   * Scheduled reconcile of every Entra provider: a run starts once the previous one ended `intervalMs` ago; `fix`
+   * repairs what is safe. Off unless given (embedders and tests); `gatehouse serve` turns it on every 6 hours,
+   * report-only (GATEHOUSE_RECONCILE_INTERVAL, GATEHOUSE_RECONCILE_FIX).
+   */
+  reconcile?: { intervalMs: number; fix: boolean };
 }
 
 /** What the sandbox looks like once running (for the banner and tests). */
@@ -122,17 +130,30 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
       const key = `${provider.id}@${provider.updatedAt}`;
       let adapter = adapters.get(key);
       if (!adapter) {
-        for (const k of adapters.keys()) if (k.startsWith(`${provider.id}@`)) adapters.delete(k);
+        for (const [k, old] of adapters) {
+          if (!k.startsWith(`${provider.id}@`)) continue;
+          adapters.delete(k);
+          // A job may still be using the replaced adapter: let its pool drain rather than cut it.
+          setTimeout(() => void old.close?.().catch(() => {}), 60_000).unref();
+        }
         adapter = createIdentityProvider(provider, { vault, clock });
         adapters.set(key, adapter);
       }
       return adapter;
     };
+    // Pushed before the runner and the scheduler, so it runs after both have stopped (closers run in reverse).
+    closers.push(async () => {
+      await Promise.all([...adapters.values()].map((a) => a.close?.()));
+      adapters.clear();
+    });
     // One job at a time: jobs run in enqueue order, so an environment's resource app (and the API's app role) exists
     // before an onboarding that was enqueued after it grants that role.
     const runner = createJobRunner({
       store, clock, logger: logger.child({ component: 'jobs' }), concurrency: 1, pollMs: options.jobPollMs,
-      handlers: onboardingHandlers({ store, clock, vault, identityFor, logger: logger.child({ component: 'onboarding' }) }),
+      handlers: [
+        ...onboardingHandlers({ store, clock, vault, identityFor, logger: logger.child({ component: 'onboarding' }) }),
+        reconcileJobHandler({ identityFor }),
+      ],
     });
 
     let sandbox: Sandbox | null = null;
@@ -154,12 +175,16 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     const lifecycle = startLifecycle({
       store, lifecycleStore, clock, env, logger: logger.child({ component: 'lifecycle' }),
       secretBackendFor: (provider) => identityFor(provider),
+      // The platform's own credential: synced from Entra, alerted on, and rolled when the provider opts in (autoRotate).
+      providerCredentials: { store, clock, vault, entraFor: (provider) => identityFor(provider) as EntraIdentityProvider, logger: logger.child({ component: 'provider-credential' }) },
+      ...(options.reconcile ? { reconcile: options.reconcile } : {}),
       ...(options.lifecycleIntervalMs !== undefined ? { intervalMs: options.lifecycleIntervalMs } : {}),
     });
     closers.push(() => lifecycle.scheduler.stop());
 
     const metrics = new GatewayMetrics();
     registerCredentialExpiryGauge(metrics.registry, () => listCredentialInventory({ store, clock }));
+    registerReconcileGauges(metrics.registry, () => latestReconciles(store), async (id) => (await store.providers.get(id))?.name ?? id);
     // Signing keys of the sandbox tenant come from the emulator over HTTPS with its own CA; real tenants keep the
     // public roots.
     const dispatcher = sandbox ? new Agent({ connect: { ca: [...rootCertificates, sandbox.emulator.caCertPem] } }) : undefined;

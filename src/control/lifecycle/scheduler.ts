@@ -10,6 +10,7 @@ import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanRepor
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
 import { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
 import { providerRotationPhase, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
+import { scheduleReconciles, type ReconcileScheduleOptions, type ReconcileScheduleReport } from '../reconcile/schedule.ts';
 
 export const LIFECYCLE_LEASE = 'lifecycle-scheduler';
 
@@ -28,6 +29,8 @@ export interface LifecycleSchedulerOptions {
   secretBackendFor?: LifecycleDeps['secretBackendFor'];
   /** When given, each tick also syncs and (with provider.config.autoRotate) rolls the providers' own credentials. */
   providerCredentials?: Omit<ProviderPhaseDeps, 'lastSync'>;
+  /** When given, each tick enqueues a reconcile job for every provider whose last run is older than the interval. */
+  reconcile?: Pick<ReconcileScheduleOptions, 'intervalMs' | 'fix'>;
   logger?: Logger;
 }
 
@@ -39,6 +42,7 @@ export interface TickReport {
   sweep?: SweepReport;
   scheduledRotation?: ScheduledRotationReport;
   providerCredentials?: ProviderPhaseReport;
+  reconcile?: ReconcileScheduleReport;
   purgedDeliveries?: number;
   /** Phases that failed this tick (details in the log); the next tick tries them again. */
   errors: string[];
@@ -96,6 +100,10 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
     if (options.providerCredentials) {
       const providerDeps = options.providerCredentials;
       report.providerCredentials = await phase(report, 'provider-credentials', () => providerRotationPhase({ ...providerDeps, lastSync }));
+    }
+    if (options.reconcile) {
+      const schedule = { store: options.store, clock: options.clock, ...options.reconcile };
+      report.reconcile = await phase(report, 'reconcile', () => scheduleReconciles(schedule));
     }
     report.scheduledRotation = await phase(report, 'scheduled-rotation', () => scheduledRotationPhase(deps));
     report.sweep = await phase(report, 'sweep', () => sweepRetiringCredentials(deps));

@@ -18,6 +18,8 @@ export interface StartLifecycleOptions {
   secretBackendFor?: LifecycleDeps['secretBackendFor'];
   /** Sync and (with autoRotate) roll the providers' own credentials each tick. */
   providerCredentials?: LifecycleSchedulerOptions['providerCredentials'];
+  /** Enqueue scheduled reconciles (the job runner must have reconcileJobHandler registered). */
+  reconcile?: LifecycleSchedulerOptions['reconcile'];
   logger?: Logger;
 }
 
@@ -36,6 +38,11 @@ export function startLifecycle(options: StartLifecycleOptions): { service: Lifec
     ...(options.logger ? { logger: options.logger } : {}),
   };
   options.logger?.info({ channels: channels.map((c) => c.name) }, 'credential alerts enabled');
-  const scheduler = startLifecycleScheduler({ ...deps, channels, ...(options.providerCredentials ? { providerCredentials: options.providerCredentials } : {}), ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}) });
+  const scheduler = startLifecycleScheduler({
+    ...deps, channels,
+    ...(options.providerCredentials ? { providerCredentials: options.providerCredentials } : {}),
+    ...(options.reconcile ? { reconcile: options.reconcile } : {}),
+    ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+  });
   return { service: new LifecycleService(deps), scheduler };
 }

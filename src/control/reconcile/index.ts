@@ -9,5 +9,7 @@ export {
   DRIFT_KINDS, type DriftKind, type ReconcileReport, type ReconcileDrift, type ReconcileProgress, type ReconcilePhase,
   type CredentialDriftItem, type AppDriftItem, type OrphanItem, type ReconcileError,
 } from './report.ts';
-export { RECONCILE_JOB, enqueueReconcile, reconcileJobHandler, reconcileSummary } from './job.ts';
+export { RECONCILE_JOB, reconcileKey, enqueueReconcile, reconcileJobHandler, reconcileSummary } from './job.ts';
+export { scheduleReconciles, latestReconciles, DEFAULT_RECONCILE_INTERVAL_MS, type ReconcileScheduleOptions, type ReconcileScheduleReport } from './schedule.ts';
+export { registerReconcileGauges, RECONCILE_DRIFT_METRIC, RECONCILE_LAST_RUN_METRIC } from './metrics.ts';
 export { inventoryOf, type IdpClient, type IdpInventory } from './inventory.ts';

@@ -2,9 +2,11 @@ import type { Provider } from '../../core/domain.ts';
 import { notFound } from '../../core/errors.ts';
 import type { IdentityProvider } from '../../core/ports/identity.ts';
 import type { Repositories } from '../../core/ports/store.ts';
+import { audit } from '../context.ts';
 import { enqueueJob } from '../jobs/enqueue.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { reconcileProvider } from './reconcile.ts';
+import { reconcileCaller } from './records.ts';
 import type { ReconcileReport } from './report.ts';
 
 /**
@@ -14,9 +16,13 @@ import type { ReconcileReport } from './report.ts';
  */
 export const RECONCILE_JOB = 'idp.reconcile';
 
+export function reconcileKey(providerId: string): string {
+  return `reconcile:${providerId}`;
+}
+
 export function enqueueReconcile(tx: Repositories, now: number, input: { providerId: string; fix: boolean; runAt?: number }) {
   return enqueueJob(tx, now, {
-    type: RECONCILE_JOB, key: `reconcile:${input.providerId}`, payload: { providerId: input.providerId, fix: input.fix },
+    type: RECONCILE_JOB, key: reconcileKey(input.providerId), payload: { providerId: input.providerId, fix: input.fix },
     ...(input.runAt !== undefined ? { runAt: input.runAt } : {}),
   });
 }
@@ -49,7 +55,13 @@ export function reconcileJobHandler(deps: { identityFor(provider: Provider): Ide
           }
         },
       }, { providerId, fix: ctx.job.payload.fix === true });
-      return reconcileSummary(report);
+      const summary = reconcileSummary(report);
+      // The run's counts go into the audit log with the job's result, so drift found by a scheduled, unattended run
+      // is on record (and on the audit channel) even when nothing was repaired.
+      await ctx.commit({ summary }, (tx) => audit(tx, reconcileCaller('reconcile'), ctx.clock.now(), {
+        type: 'reconcile.completed', entityType: 'provider', entityId: providerId, before: null, after: summary,
+      }));
+      return summary;
     },
   };
 }

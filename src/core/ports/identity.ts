@@ -239,6 +239,11 @@ export interface IdentityProvider {
   readonly capabilities: IdentityCapabilities;
   /** Learns the permission-dependent capabilities (Entra: from the platform token's roles; cached token). */
   loadCapabilities(): Promise<IdentityCapabilities>;
+  /**
+   * Releases what the adapter holds open (Entra: its keep-alive connection pool), so a stopping process or a
+   * replaced adapter leaves no sockets behind. Optional: adapters that hold nothing need not implement it.
+   */
+  close?(): Promise<void>;
 
   /** Creates or updates the client registration keyed by `uniqueName`. Does not create its principal. */
   upsertClient(input: UpsertClientInput): Promise<UpsertClientResult>;

@@ -110,6 +110,10 @@ export class EntraIdentityProvider implements IdentityProvider {
     return this.dispatcher;
   }
 
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
   async upsertClient(input: UpsertClientInput): Promise<UpsertClientResult> {
     const app = await this.upsertApplication(input.uniqueName, {
       displayName: input.displayName,

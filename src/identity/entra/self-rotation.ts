@@ -121,14 +121,18 @@ export async function verifyPlatformCredential(
   const attempts = Math.max(1, options.attempts ?? 6);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const probe = new EntraIdentityProvider({ config: p.config, credential, providerLabel });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await probe.token(true);
-      return;
-    } catch (e) {
-      if (attempt >= attempts) throw e;
-      await sleep(options.delayMs ?? 5_000);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await probe.token(true);
+        return;
+      } catch (e) {
+        if (attempt >= attempts) throw e;
+        await sleep(options.delayMs ?? 5_000);
+      }
     }
+  } finally {
+    await probe.close();
   }
 }
 
