@@ -8,6 +8,7 @@ import type { LifecycleService } from '../control/lifecycle/index.ts';
 import { silentLogger, type Logger } from '../platform/logger.ts';
 import type { Vault } from '../platform/vault.ts';
 import { authenticate } from './auth.ts';
+import { consoleRoutes } from './console.ts';
 import type { AppEnv } from './env.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { requestContext } from './request-context.ts';
@@ -55,6 +56,8 @@ export interface ManagementApiDeps {
   identityFor?: IdentityFor;
   /** The management API's base URL as clients reach it (e.g. https://gatehouse.example.com), for delivery links; default: the request's origin. */
   publicUrl?: string;
+  /** The built web console served at `/` (docs/console.md); default console/dist; false = no console. */
+  consoleDir?: string | false;
 }
 
 export const OPENAPI_PATH = '/v1/openapi.json';
@@ -108,6 +111,7 @@ export function createManagementApi(deps: ManagementApiDeps): OpenAPIHono<AppEnv
       description: 'Errors are RFC 9457 application/problem+json with a stable `code`. Times are ISO 8601 (UTC). Lists page with `limit` and `cursor`.',
     },
   });
+  consoleRoutes(app, deps.consoleDir);
   return app;
 }
 

@@ -76,3 +76,30 @@ describe('role enforcement on every route', () => {
     assert.deepEqual(documented, ROLE_TABLE.map(([m, p]) => `${m} ${p}`).sort());
   });
 });
+
+describe('GET /v1/me', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await createFixture();
+  });
+  after(() => f.close());
+
+  test("every role reads its own token's metadata, never the hash or another token", async () => {
+    const seen = new Set<string>();
+    for (const who of ANY) {
+      const reply = await f.call(who === 'consumer' ? f.tokens.consumerA : f.tokens[who], 'GET', '/v1/me');
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.json.role, who);
+      assert.match(reply.json.id, /^tok_/);
+      assert.equal(reply.json.tokenHash, undefined);
+      assert.ok(!reply.text.includes('sha256:'), 'no hash in the body');
+      seen.add(reply.json.id);
+    }
+    assert.equal(seen.size, ANY.length, 'each token sees itself');
+  });
+
+  test('no token or a wrong one is 401', async () => {
+    assert.equal((await f.call(null, 'GET', '/v1/me')).status, 401);
+    assert.equal((await f.call('gh_' + 'x'.repeat(43), 'GET', '/v1/me')).status, 401);
+  });
+});

@@ -55,6 +55,7 @@ export const ROLE_TABLE: [method: string, path: string, allowed: Who[] | typeof 
   ['POST', '/v1/contracts/{id}/approve', STAFF_WRITE],
   ['POST', '/v1/contracts/{id}/reject', STAFF_WRITE],
   ['POST', '/v1/contracts/{id}/revoke', OWNER_WRITE],
+  ['GET', '/v1/me', ANY],
   ['GET', '/v1/tokens', ADMIN],
   ['POST', '/v1/tokens', ADMIN],
   ['DELETE', '/v1/tokens/{id}', ADMIN],

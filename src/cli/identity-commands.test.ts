@@ -132,6 +132,17 @@ describe('identity and lifecycle commands', () => {
     assert.match(r.stdout, /shop +prod +crd_1 +abc +active +2026-12-10T06:00:00\.000Z +13/);
   });
 
+  test('credential list shows who saw the last use: the gateway, or Entra (idp) for that very credential', async () => {
+    const item = (lastUsedSource: string | null, lastUsedAt: string | null) => ({ credential: cred, owner: { type: 'app', id: 'app_1', name: 'shop' }, environments: [{ id: 'env_1', name: 'prod' }], expiresInDays: 13, lastUsedAt, lastUsedSource });
+    reset({ 'GET /v1/credentials': () => ({ status: 200, body: { items: [item('idp', '2026-11-20T10:00:00.000Z'), item('credential', '2026-11-21T10:00:00.000Z'), item('app', '2026-11-22T10:00:00.000Z'), item(null, null)], nextCursor: null } }) });
+    const r = await cli(['credential', 'list']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /LAST USED +SEEN BY/);
+    assert.match(r.stdout, /2026-11-20T10:00:00\.000Z +idp/);
+    assert.match(r.stdout, /2026-11-21T10:00:00\.000Z +gateway\n/);
+    assert.match(r.stdout, /2026-11-22T10:00:00\.000Z +gateway \(app\)/);
+  });
+
   test('credential rotate --grace 3d --link; finish-rotation', async () => {
     reset({
       'POST /v1/apps/app_1/credentials/rotate': () => ({ status: 201, body: { credential: { ...cred, id: 'crd_2' }, clientId: 'c1', retiring: [{ ...cred, state: 'retiring', retireAt: '2026-11-30T08:00:00.000Z' }], deliveryUrl: 'https://gh/v1/deliveries/d1', deliveryExpiresAt: '2026-11-28T08:00:00.000Z' } }),

@@ -17,6 +17,7 @@ import { tokenCommand } from './commands/token.ts';
 import { usageCommand } from './commands/usage.ts';
 import { reconcileCommand } from './commands/reconcile.ts';
 import { demoCommand } from './commands/demo.ts';
+import { applyCommand } from './commands/apply.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,7 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
     serveCommand(ctx), gatewayCommand(ctx), emulatorCommand(ctx),
     envCommand(ctx), providerCommand(ctx), apiCommand(ctx), tierCommand(ctx), appCommand(ctx),
     contractCommand(ctx), credentialCommand(ctx), tokenCommand(ctx), auditCommand(ctx), usageCommand(ctx),
-    reconcileCommand(ctx), demoCommand(ctx),
+    reconcileCommand(ctx), demoCommand(ctx), applyCommand(ctx),
   ]) {
     program.addCommand(command);
   }

@@ -53,6 +53,7 @@ export class ApiService {
       };
       await assertUnique(tx, api);
       await tx.apis.insert(api);
+      await assertUniqueAfterWrite(tx, api);
       await audit(tx, caller, now, { type: 'api.created', entityType: 'api', entityId: api.id, before: null, after: api });
       return api;
     });
@@ -84,6 +85,7 @@ export class ApiService {
       await assertUnique(tx, after);
       if (unchanged(before, after)) return before;
       await tx.apis.update(after);
+      await assertUniqueAfterWrite(tx, after);
       await audit(tx, caller, after.updatedAt, { type: 'api.updated', entityType: 'api', entityId: id, before, after });
       return after;
     });
@@ -116,6 +118,13 @@ async function assertProviderEnabled(tx: Repositories, env: Environment, provide
     throw new GatehouseError('CONFLICT', `Provider ${providerId} is not enabled in environment ${env.name}; add it to the environment's providerIds first.`, { field: 'providerId' });
   }
 }
+
+/**
+ * The same check again once the row is written: on PostgreSQL a concurrent create may have passed the first check
+ * too. API writes take a lock until commit (src/store/repositories/apis.ts), so this one sees the other's row, and
+ * throwing rolls our write back. (On SQLite transactions do not overlap; the repeat is cheap.)
+ */
+const assertUniqueAfterWrite = assertUnique;
 
 /** Base paths are global (one gateway serves every environment); name + version are unique per environment. */
 async function assertUnique(tx: Repositories, api: Api): Promise<void> {

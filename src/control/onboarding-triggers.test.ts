@@ -8,7 +8,7 @@ import type { Store } from '../core/ports/store.ts';
 import { openStore } from '../store/index.ts';
 import { SYSTEM_CALLER, createServices, registerPolicySchema, type Services } from './index.ts';
 import { withApiTriggers } from './onboarding-triggers.ts';
-import { OFFBOARD_JOB, ONBOARD_JOB, RESOURCE_APP_JOB, roleIdForApi } from './onboarding/index.ts';
+import { APP_ROLE_JOB, OFFBOARD_JOB, ONBOARD_JOB, RESOURCE_APP_JOB, appRoleJobKey, roleIdForApi } from './onboarding/index.ts';
 
 // The real schema lives in the gateway; the composition root registers it. Any object config is enough here.
 registerPolicySchema('oauth-token', z.object({}).passthrough());
@@ -114,10 +114,28 @@ describe('onboarding triggers', () => {
     await registered(app.id);
     await services.contracts.decide(SYSTEM_CALLER, first.id, 'revoke');
     assert.equal((await jobs(OFFBOARD_JOB)).length, 0, 'another token contract is still approved');
+    const roleJobs = await jobs(APP_ROLE_JOB);
+    assert.deepEqual(roleJobs.map((j) => [j.key, j.payload]), [[appRoleJobKey(app.id, api.id), { appId: app.id, apiId: api.id, providerId: entra.id, contractId: first.id }]],
+      'only the revoked API\'s role is removed');
     await services.contracts.decide(SYSTEM_CALLER, second.id, 'revoke');
+    assert.equal((await jobs(APP_ROLE_JOB)).length, 1, 'the last one offboards instead (the principal goes with its roles)');
     const off = await jobs(OFFBOARD_JOB);
     assert.equal(off.length, 1);
     assert.deepEqual(off[0]!.payload, { appId: app.id, providerId: entra.id, objectId: 'obj-1', clientId: 'c1' });
+  });
+
+  test('approving a contract of an already registered app grants its role (a re-approval too); onboarding does not repeat', async () => {
+    const { api, tier, app } = await setup({ approval: 'auto' });
+    await registered(app.id);
+    const first = await services.contracts.request(SYSTEM_CALLER, { appId: app.id, apiId: api.id, tierId: tier.id });
+    assert.equal((await jobs(ONBOARD_JOB)).length, 0);
+    const [grant] = await jobs(APP_ROLE_JOB);
+    assert.equal(grant!.key, appRoleJobKey(app.id, api.id));
+    await store.jobs.update({ ...grant!, state: 'succeeded' });
+    // Revoked (its last token contract: offboarding), then approved again while still registered: granted again.
+    await services.contracts.decide(SYSTEM_CALLER, first.id, 'revoke');
+    await services.contracts.request(SYSTEM_CALLER, { appId: app.id, apiId: api.id, tierId: tier.id });
+    assert.equal((await jobs(APP_ROLE_JOB)).filter((j) => j.state === 'pending').length, 1);
   });
 
   test('deleting a registered app offboards it; an unregistered one needs no IdP work', async () => {

@@ -3,7 +3,9 @@ import type { Repositories, Store } from '../core/ports/store.ts';
 import type { Clock } from '../core/clock.ts';
 import { listAll } from './context.ts';
 import type { Services } from './index.ts';
-import { readResourceApp, requestOffboarding, requestOnboarding, requestResourceAppSetup, roleIdForApi } from './onboarding/index.ts';
+import {
+  readResourceApp, requestAppRoleSync, requestOffboarding, requestOnboarding, requestResourceAppSetup, roleIdForApi,
+} from './onboarding/index.ts';
 
 /**
  * When CRUD changes need IdP work (issues 4.5/4.6). The contract and app services call these inside the
@@ -11,6 +13,8 @@ import { readResourceApp, requestOffboarding, requestOnboarding, requestResource
  * - a contract becomes approved on an API with an `oauth-token` policy, for an app of an IdP provider → onboard the
  *   app (app registration + principal + secret); the environment's resource app is (re)built first when it does not
  *   yet carry the API's app role, so onboarding can grant it;
+ * - a contract of an app already registered is approved or revoked (not its last) → grant or revoke that API's app
+ *   role (one job per app and API that makes the IdP match the store when it runs);
  * - an app is deleted, or its last approved token contract is revoked → offboard (soft-delete in the IdP, purge later);
  * - an API with a token policy is created, changed or deleted → rebuild the environment's resource app (roles per API).
  * Every request is idempotent per key, so calling a trigger twice enqueues one job.
@@ -53,22 +57,30 @@ export async function onContractApproved(tx: Repositories, now: number, contract
     await requestResourceAppSetup(tx, now, app.environmentId, provider);
   }
   if (!app.registration) await requestOnboarding(tx, now, app, provider);
+  else await requestAppRoleSync(tx, now, app, contract, provider);
 }
 
-/** After `contract` was revoked: offboard its app when no approved contract on a token API remains. */
+/**
+ * After `contract` was revoked: offboard its app when no approved contract on a token API remains (the principal and
+ * its roles go with it); otherwise remove the API's app role, so tokens stop carrying it.
+ */
 export async function onContractRevoked(tx: Repositories, now: number, contract: Contract): Promise<void> {
   const app = await tx.apps.get(contract.appId);
   if (!app?.registration) return;
   const revokedApi = await tx.apis.get(contract.apiId);
   if (!revokedApi || !hasTokenPolicy(revokedApi)) return;
+  const provider = await appProvider(tx, app);
+  if (!provider || !isIdpProvider(provider)) return;
   const approved = await listAll((page) => tx.contracts.list({ appId: app.id, state: 'approved' }, page));
   for (const other of approved) {
     if (other.id === contract.id) continue;
     const api = await tx.apis.get(other.apiId);
-    if (api && hasTokenPolicy(api)) return;
+    if (api && hasTokenPolicy(api)) {
+      await requestAppRoleSync(tx, now, app, contract, provider);
+      return;
+    }
   }
-  const provider = await appProvider(tx, app);
-  if (provider && isIdpProvider(provider)) await requestOffboarding(tx, now, app, provider);
+  await requestOffboarding(tx, now, app, provider);
 }
 
 /** Call before the app row is deleted (the offboarding payload is a snapshot of its registration). */

@@ -32,6 +32,11 @@ export class TokenService {
     return this.deps.store.apiTokens.list(filter, page);
   }
 
+  /** The token the caller authenticated with (`GET /v1/me`): any role may read its own token's metadata. */
+  self(caller: Caller): Promise<ApiToken> {
+    return mustGet('token', caller.actor, (i) => this.deps.store.apiTokens.get(i));
+  }
+
   get(_caller: Caller, id: string): Promise<ApiToken> {
     return mustGet('token', id, (i) => this.deps.store.apiTokens.get(i));
   }

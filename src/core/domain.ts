@@ -140,7 +140,14 @@ export interface Credential {
   retireAt: number | null;
   removedAt: number | null;
   lastUsedAt: number | null;
+  /**
+   * Where `lastUsedAt` comes from: 'gateway' (seen at the gateway) or 'idp' (the IdP's sign-in report, e.g. Entra's
+   * credential sign-in activity). Absent or null means the gateway (rows written before sources were recorded).
+   */
+  lastUsedSource?: LastUseSource | null;
 }
+
+export type LastUseSource = 'gateway' | 'idp';
 
 export interface AuditEvent {
   /** Position in the hash chain, 1-based, gap-free. */

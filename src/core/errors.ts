@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDP_REJECTED: 422,
+  /** The IdP offers the feature only with a licence or plan the tenant lacks (Entra: sign-in reports need P1/P2). */
+  IDP_FEATURE_UNAVAILABLE: 422,
+  /** The platform app lacks an (optional) IdP permission the operation needs; `extras.permission` names it. */
+  IDP_PERMISSION_MISSING: 422,
   IDP_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,

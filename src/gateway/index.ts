@@ -70,7 +70,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const oauthToken = createOAuthTokenPolicy({ jwks, ...(metrics ? { onTokenCache: metrics.tokenCacheLookup } : {}) });
   const factories = policyRegistry([oauthToken, ...(options.policyFactories ?? [])]);
   const pools = new UpstreamPools({ timeoutMs: options.upstreamTimeoutMs ?? 30_000 });
-  const usage = new UsageRecorder({ usage: options.store.usage, logger, flushMs: options.usageFlushMs ?? 1000 });
+  const usage = new UsageRecorder({ usage: options.store.usage, credentials: options.store.credentials, logger, flushMs: options.usageFlushMs ?? 1000 });
   const refresher = new SnapshotRefresher({
     store: options.store,
     compile: (data) => compileSnapshot(data, factories, { clock, rateLimitStore, logger }),

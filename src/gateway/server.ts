@@ -50,6 +50,7 @@ export function createRequestListener(deps: RequestListenerDeps): (req: Incoming
     const latencyMs = performance.now() - ctx.startedAt;
     const appId = ctx.app === null ? null : ctx.app.id;
     usage.record(ctx.api.api.id, appId, status, latencyMs, ctx.now, ctx.remoteAddress);
+    if (ctx.credentialId !== null) usage.credentialUsed(ctx.credentialId, ctx.now);
     if (metrics !== null) {
       metrics.observeRequest(ctx.api.api.id, status, latencyMs, denial?.reason);
       const kind = denial === null ? undefined : UPSTREAM_KIND[denial.reason];

@@ -4,7 +4,7 @@ import type { Notification } from './channel.ts';
 import { emailChannel } from './email.ts';
 import { generateWebhookSecret } from './standard-webhooks.ts';
 import { webhookChannel } from './webhook.ts';
-import { parseAlertChannelConfig } from './config.ts';
+import { parseAlertChannelConfig, parsePublicApiUrl } from './config.ts';
 import { nextRetryDelayMs, MAX_ATTEMPTS } from './backoff.ts';
 import { mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from './testing/receivers.ts';
 
@@ -89,6 +89,13 @@ describe('email channel against a real SMTP server', () => {
     assert.equal(permanent.retryable, false);
   });
 
+  test('a recipientsOnly message (a one-time link) goes to its recipients alone, not to the admins', async () => {
+    const channel = emailChannel({ smtpUrl: mail.url, from: 'gatehouse@example.com', adminEmails: ['admin@example.com'] });
+    const outcome = await channel.deliver({ ...notification, id: 'alr_private', recipients: ['owner@example.com'], recipientsOnly: true }, NOW);
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(mail.received.at(-1)!.to, ['owner@example.com']);
+  });
+
   test('no recipients: nothing to send, not a failure', async () => {
     const before = mail.received.length;
     const channel = emailChannel({ smtpUrl: mail.url, from: 'g@example.com', adminEmails: [] });
@@ -127,6 +134,16 @@ describe('channel configuration from the environment', () => {
       assert.throws(() => parseAlertChannelConfig(env), (e: any) => e.code === 'VALIDATION_FAILED' && !e.message.includes('topsecretvalue') && !e.message.includes(secret));
     }
   });
+});
+
+test('public API URL: optional, http(s), trailing slash dropped, path prefix kept, no query or credentials', () => {
+  assert.equal(parsePublicApiUrl({}), null);
+  assert.equal(parsePublicApiUrl({ GATEHOUSE_PUBLIC_API_URL: ' ' }), null);
+  assert.equal(parsePublicApiUrl({ GATEHOUSE_PUBLIC_API_URL: 'https://gatehouse.example.com/' }), 'https://gatehouse.example.com');
+  assert.equal(parsePublicApiUrl({ GATEHOUSE_PUBLIC_API_URL: 'https://example.com/gatehouse/' }), 'https://example.com/gatehouse');
+  for (const bad of ['gatehouse.example.com', 'ftp://x', 'https://x/?a=1', 'https://x/#f', 'https://u:p@x']) {
+    assert.throws(() => parsePublicApiUrl({ GATEHOUSE_PUBLIC_API_URL: bad }), (e: any) => e.code === 'VALIDATION_FAILED' && e.extras?.field === 'GATEHOUSE_PUBLIC_API_URL', bad);
+  }
 });
 
 test('retry schedule backs off and ends', () => {

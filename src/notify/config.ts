@@ -13,6 +13,8 @@ import { webhookChannel } from './webhook.ts';
  * - GATEHOUSE_SMTP_URL (`smtp://user:pass@host:587`, `smtps://…`), GATEHOUSE_ALERT_FROM (default
  *   `Gatehouse <gatehouse@localhost>`), GATEHOUSE_ADMIN_EMAILS (comma-separated; always written to)
  * The audit log is always a channel.
+ * GATEHOUSE_PUBLIC_API_URL (parsePublicApiUrl) is the management API's base URL as people reach it: one-time links
+ * in rotation notices point there.
  */
 export interface AlertChannelConfig {
   webhook: { url: string; secret: string } | null;
@@ -54,6 +56,22 @@ export function parseAlertChannelConfig(env: Env): AlertChannelConfig {
     email = { smtpUrl, from: get('GATEHOUSE_ALERT_FROM') ?? 'Gatehouse <gatehouse@localhost>', adminEmails };
   }
   return { webhook, email };
+}
+
+/**
+ * GATEHOUSE_PUBLIC_API_URL, without a trailing slash, or null when unset (the caller falls back to the management
+ * API's own URL). A path prefix is kept (a reverse proxy serving Gatehouse under /gatehouse); query and fragment are
+ * refused, since links are built by appending `/v1/deliveries/…` to it.
+ */
+export function parsePublicApiUrl(env: Env): string | null {
+  const value = env.GATEHOUSE_PUBLIC_API_URL?.trim();
+  if (!value) return null;
+  if (!isHttpUrl(value)) throw invalid('GATEHOUSE_PUBLIC_API_URL', 'must be an http(s) URL');
+  const url = new URL(value);
+  if (url.search || url.hash || url.username || url.password) {
+    throw invalid('GATEHOUSE_PUBLIC_API_URL', 'must be a base URL without credentials, query or fragment');
+  }
+  return url.toString().replace(/\/+$/, '');
 }
 
 export function createAlertChannels(config: AlertChannelConfig, deps: { store: Store; fetch?: typeof fetch }): NotificationChannel[] {

@@ -6,7 +6,7 @@ export interface EmailChannelOptions {
   /** `smtp://user:pass@host:587` or `smtps://…:465` (nodemailer URL form). May hold a password: never logged. */
   smtpUrl: string;
   from: string;
-  /** Always written to, besides each notification's own recipients. */
+  /** Written to besides each notification's own recipients, unless the notification is `recipientsOnly`. */
   adminEmails: string[];
   /** Opportunistic STARTTLS is used when offered; set true to refuse a server without it. */
   requireTls?: boolean;
@@ -15,8 +15,8 @@ export interface EmailChannelOptions {
 
 /**
  * Plain-text email over SMTP. One message per notification to the union of its recipients and the admins
- * (deduplicated, case-insensitively); its Message-ID derives from the notification id, so a retried message
- * threads with (and can be dropped as a duplicate of) the first.
+ * (deduplicated, case-insensitively; admins are left out of `recipientsOnly` messages); its Message-ID derives
+ * from the notification id, so a retried message threads with (and can be dropped as a duplicate of) the first.
  */
 export function emailChannel(options: EmailChannelOptions): NotificationChannel {
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -29,7 +29,7 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
   return {
     name: 'email',
     async deliver(n, now): Promise<DeliveryOutcome> {
-      const to = dedupe([...n.recipients, ...options.adminEmails]);
+      const to = dedupe([...n.recipients, ...(n.recipientsOnly ? [] : options.adminEmails)]);
       if (to.length === 0) return { ...delivered, error: 'no recipients' };
       try {
         await transport.sendMail({

@@ -4,6 +4,7 @@ import { auditSuite } from './contract/audit.suite.ts';
 import { crudSuite } from './contract/crud.suite.ts';
 import { filtersSuite } from './contract/filters.suite.ts';
 import { jobsSuite } from './contract/jobs.suite.ts';
+import { lastUseSuite } from './contract/last-use.suite.ts';
 import { transactionsSuite } from './contract/transactions.suite.ts';
 import { uniqueSuite } from './contract/unique.suite.ts';
 import { usageSuite } from './contract/usage.suite.ts';
@@ -34,5 +35,6 @@ export function runStoreContractSuite(name: string, open: () => Promise<Store>):
     describe('audit chain', () => auditSuite(current));
     describe('usage', () => usageSuite(current));
     describe('jobs', () => jobsSuite(current));
+    describe('credential last use', () => lastUseSuite(current));
   });
 }

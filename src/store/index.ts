@@ -30,7 +30,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const db = new Kysely<Database>({ dialect: postgresDialect(pool) });
     try {
       await translated(() => ensureSchema(pool, location.schema));
-      await migrateToLatest(db, 'postgres');
+      // Kysely looks for its migration tables in every schema unless told which: another schema's tables (a second
+      // deployment, a test) would make it skip creating ours and then fail to read them.
+      const schema = location.schema ?? (await translated(() => pool.query<{ s: string }>('select current_schema() as s'))).rows[0]!.s;
+      await migrateToLatest(db, 'postgres', schema);
     } catch (error) {
       await db.destroy();
       throw error;

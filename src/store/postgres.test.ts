@@ -27,6 +27,23 @@ if (!url) {
   runStoreContractSuite('postgres', () => openStore({ url: withSchema(schema) }));
 
   describe('postgres specifics', () => {
+    test('a schema migrates while another schema of the same database already holds migrated tables', async () => {
+      // Kysely's migrator finds its bookkeeping tables in any schema unless told which one; a second deployment (or
+      // a parallel test) in another schema made it skip creating its own and then fail to read them.
+      const other = `gh_test_other_${randomBytes(6).toString('hex')}`;
+      const first = await openStore({ url, schema });
+      const second = await openStore({ url, schema: other }).finally(() => first.close());
+      try {
+        assert.equal(typeof (await second.changeCounter()), 'number');
+      } finally {
+        await second.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`drop schema if exists "${other}" cascade`);
+        await client.end();
+      }
+    });
+
     test('bigint columns come back as numbers and a second open of the same schema is a no-op migration', async () => {
       const store = await openStore({ url, schema }); // the option names the same schema as ?schema=
       try {

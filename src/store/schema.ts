@@ -96,6 +96,8 @@ export interface CredentialsTable {
   retire_at: number | null;
   removed_at: number | null;
   last_used_at: number | null;
+  /** 'gateway' | 'idp'; null = gateway (migration 005). */
+  last_used_source: string | null;
 }
 
 export interface ApiTokensTable {

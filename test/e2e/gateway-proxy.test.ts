@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { createServer } from 'node:net';
 import { openStore } from '../../src/store/index.ts';
 import type { Store } from '../../src/core/ports/store.ts';
 import { startGateway, type Gateway } from '../../src/gateway/index.ts';
@@ -9,17 +8,9 @@ import { TestWorld, basic } from '../../src/gateway/testing/world.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { call } from '../../src/gateway/testing/client.ts';
 import { GatewayMetrics } from '../../src/gateway/metrics/gateway-metrics.ts';
+import { deadPort } from '../../src/platform/testing/dead-port.ts';
 
 const MiB = 1024 * 1024;
-
-/** A port nothing listens on: bind one, note it, close it. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('gateway proxying through real sockets', () => {
   let store: Store;

@@ -100,6 +100,18 @@ test('rotation with a one-time link, early finish, and sweep at the end of grace
   client.use(fetched.secret);
   await callsFor(client, 30);
 
+  // Before removing the old secret, its last use at the gateway says whether anyone still presents it: a minute after
+  // the switch, only the new credential has been seen.
+  world.clock.advance(60_000);
+  const switchedAt = world.clock.now();
+  await callsFor(client, 10);
+  const lastUse = async (id: string) => (await world.store.credentials.get(id))!;
+  for (let i = 0; i < 200 && ((await lastUse(rotated.credential.id)).lastUsedAt ?? 0) < switchedAt; i++) await new Promise((r) => setTimeout(r, 10));
+  const [oldCred, newCred] = [await lastUse(rotated.retiring[0]!.id), await lastUse(rotated.credential.id)];
+  assert.equal(newCred.lastUsedAt, switchedAt, 'the new secret was seen after the switch');
+  assert.equal(newCred.lastUsedSource, 'gateway');
+  assert.ok(oldCred.lastUsedAt !== null && oldCred.lastUsedAt < switchedAt, 'the old secret was seen before the switch, not since');
+
   // 3. Finish early: the old secret is removed now.
   const finished = await finishRotation(deps, SYSTEM_CALLER, rotated.retiring[0]!.id);
   assert.equal(finished.state, 'removed');

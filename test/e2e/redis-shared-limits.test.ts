@@ -2,7 +2,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,31 +13,14 @@ import { TestWorld, basic } from '../../src/gateway/testing/world.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { call, type Reply } from '../../src/gateway/testing/client.ts';
 import { RedisRateLimitStore, randomKeyPrefix } from '../../src/gateway/rate-limit/redis-store.ts';
+import { deadPort } from '../../src/platform/testing/dead-port.ts';
 
 const REDIS = process.env.GATEHOUSE_TEST_REDIS;
 
-/** A second gateway in its own OS process, on the same store file and Redis prefix; prints its URL. */
-const CHILD = `
-import { openStore } from './src/store/index.ts';
-import { startGateway } from './src/gateway/index.ts';
-import { RedisRateLimitStore } from './src/gateway/rate-limit/redis-store.ts';
-const [storeUrl, redisUrl, prefix] = process.argv.slice(-3);
-const store = await openStore({ url: storeUrl });
-const rateLimitStore = new RedisRateLimitStore({ redis: redisUrl, keyPrefix: prefix, commandTimeoutMs: 5000 });
-await rateLimitStore.ready();
-const gateway = await startGateway({ store, port: 0, pollIntervalMs: 60000, rateLimitStore });
-console.log('GATEWAY ' + gateway.url);
-process.on('SIGTERM', async () => { await gateway.close(); await rateLimitStore.close(); await store.close(); process.exit(0); });
-`;
-
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
+/**
+ * The second gateway is the real `gatehouse gateway --redis-url …` command in its own OS process, on the same store
+ * file; GATEHOUSE_REDIS_KEY_PREFIX keeps this test's counters apart from anything else in the shared Redis.
+ */
 describe('Redis-backed rate limits shared by two gateway processes', { skip: !REDIS && 'set GATEHOUSE_TEST_REDIS to run' }, () => {
   const prefix = randomKeyPrefix('e2e');
   let dir: string;
@@ -69,8 +51,9 @@ describe('Redis-backed rate limits shared by two gateway processes', { skip: !RE
     await w.writeTo(store);
 
     // Started first: booting a second Node process with tsx is the slow part on a loaded machine.
-    child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, storeUrl, REDIS!, prefix], {
-      cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'],
+    child = spawn(process.execPath, ['bin/gatehouse.mjs', 'gateway', '--port', '0', '--redis-url', REDIS!], {
+      cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GATEHOUSE_DATABASE_URL: storeUrl, GATEHOUSE_REDIS_KEY_PREFIX: prefix, GATEHOUSE_LOG_LEVEL: 'silent' },
     });
     localLimits = new RedisRateLimitStore({ redis: REDIS!, keyPrefix: prefix, commandTimeoutMs: 5000 });
     await localLimits.ready();
@@ -81,10 +64,11 @@ describe('Redis-backed rate limits shared by two gateway processes', { skip: !RE
     remoteUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('child gateway did not start')), 90_000);
       child.once('exit', (code) => reject(new Error(`child gateway exited with ${code}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.startsWith('GATEWAY ')) {
+      createInterface({ input: child.stderr! }).on('line', (line) => {
+        const started = /listening on (http:\/\/\S+) \(store: sqlite, rate limits: Redis\)/.exec(line);
+        if (started) {
           clearTimeout(timer);
-          resolve(line.slice(8));
+          resolve(started[1]!);
         }
       });
     });

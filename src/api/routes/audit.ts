@@ -31,12 +31,14 @@ export function auditRoutes(app: OpenAPIHono<AppEnv>, services: Services): void 
         ...pagingQuery,
         entityType: z.string().max(64).optional(), entityId: z.string().max(64).optional(), actor: z.string().max(200).optional(),
         type: z.string().max(64).optional(), from: isoQueryTime.optional(), to: isoQueryTime.optional(),
+        order: z.enum(['asc', 'desc']).optional().openapi({ description: 'asc (default): chain order, oldest first; desc: latest first. Keep it while following nextCursor.' }),
       }),
     },
-    responses: { 200: { description: 'A page of audit events, oldest first', content: jsonContent(listOf(auditEventSchema, 'AuditEventList')) }, ...problems(400, 401, 403) },
+    responses: { 200: { description: 'A page of audit events in the requested order', content: jsonContent(listOf(auditEventSchema, 'AuditEventList')) }, ...problems(400, 401, 403) },
   }), async (c) => {
-    const { limit, cursor, from, to, ...filter } = c.req.valid('query');
-    return c.json(pageToWire(await services.audit.list(c.var.caller, { ...filter, from: fromIso(from), to: fromIso(to) }, { limit, cursor })), 200);
+    const { limit, cursor, from, to, order, ...filter } = c.req.valid('query');
+    const query = { ...filter, from: fromIso(from), to: fromIso(to), ...(order === 'desc' ? { newestFirst: true } : {}) };
+    return c.json(pageToWire(await services.audit.list(c.var.caller, query, { limit, cursor })), 200);
   });
 
   addRoute(app, 'staff-read', createRoute({

@@ -24,7 +24,11 @@ const inventoryItemSchema = z
     environments: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: "The app's environment; for a provider's credential, every environment using the provider." }),
     expiresInDays: z.number().int().nullable().openapi({ description: 'Whole days until expiry (negative once expired); null = never expires.' }),
     lastUsedAt: isoTimeOrNull,
-    lastUsedSource: z.enum(['credential', 'app']).nullable().openapi({ description: "Whether lastUsedAt is the credential's own last use or its app's last activity." }),
+    lastUsedSource: z.enum(['credential', 'idp', 'app']).nullable().openapi({
+      description: "Where lastUsedAt comes from: 'credential' = the credential's own use seen at the gateway; 'idp' = the IdP's " +
+        "sign-in report for this credential (Entra's credential sign-in activity, use outside the gateway included); 'app' = " +
+        "its app's last activity at the gateway (through any of its credentials).",
+    }),
   })
   .openapi('CredentialInventoryItem');
 
@@ -83,7 +87,8 @@ export function credentialLifecycleRoutes(app: OpenAPIHono<AppEnv>, lifecycle: L
     const reply: Record<string, unknown> = { credential: toWire(result.credential), clientId: result.clientId, retiring: toWire(result.retiring) };
     if (result.secret !== undefined) reply.secret = result.secret;
     if (result.delivery) {
-      reply.deliveryUrl = new URL(result.delivery.path, options.publicUrl ?? new URL(c.req.url).origin).toString();
+      // Joined, not resolved: a public URL with a path prefix (behind a proxy) keeps it.
+      reply.deliveryUrl = (options.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '') + result.delivery.path;
       reply.deliveryExpiresAt = new Date(result.delivery.expiresAt).toISOString();
     }
     return c.json(reply, 201);

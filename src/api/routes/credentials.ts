@@ -15,6 +15,9 @@ export const credentialSchema = z
     id: z.string(), ownerType: z.enum(['app', 'provider']), ownerId: z.string(), kind: z.enum(['secret', 'certificate']),
     keyId: z.string(), hint: z.string(), origin: z.enum(['gatehouse', 'external']), state: z.enum(['active', 'retiring', 'removed']),
     createdAt: isoTime, expiresAt: isoTimeOrNull, retireAt: isoTimeOrNull, removedAt: isoTimeOrNull, lastUsedAt: isoTimeOrNull,
+    lastUsedSource: z.enum(['gateway', 'idp']).nullable().optional().openapi({
+      description: "Where lastUsedAt comes from: the gateway, or the IdP's sign-in report (Entra's credential sign-in activity). Absent while lastUsedAt is null.",
+    }),
   })
   .openapi('Credential');
 

@@ -40,6 +40,11 @@ export function tokenRoutes(app: OpenAPIHono<AppEnv>, services: Services): void 
     return c.json(pageToWire(await services.tokens.list(c.var.caller, filter, { limit, cursor })), 200);
   });
 
+  addRoute(app, 'any', createRoute({
+    method: 'get', path: '/v1/me', tags, summary: "The caller's own API token: role, subject, expiry (never the secret)",
+    responses: { 200: { description: "The caller's token", content: jsonContent(tokenSchema) }, ...problems(401) },
+  }), async (c) => c.json(toWire(await services.tokens.self(c.var.caller)), 200));
+
   addRoute(app, 'admin', createRoute({
     method: 'post', path: '/v1/tokens', tags, summary: 'Create an API token',
     request: { body: jsonBodyOf(tokenCreate) },

@@ -27,14 +27,15 @@ export function auditCommand(ctx: CliContext): Command {
   addPaging(
     audit
       .command('list')
-      .description('list audit events, oldest first')
+      .description('list audit events, oldest first (--newest-first for the latest)')
       .option('--entity-type <type>', 'e.g. app, contract, credential')
       .option('--entity-id <id>', 'one entity')
       .option('--actor <actor>', 'who made the change')
       .option('--type <eventType>', 'e.g. contract.approved')
       .option('--from <time>', 'ISO time, or a duration ago (24h)')
-      .option('--to <time>', 'ISO time, or a duration ago'),
-  ).action(async (o: { entityType?: string; entityId?: string; actor?: string; type?: string; from?: string; to?: string } & PagingOptions, cmd: Command) => {
+      .option('--to <time>', 'ISO time, or a duration ago')
+      .option('--newest-first', 'latest events first'),
+  ).action(async (o: { entityType?: string; entityId?: string; actor?: string; type?: string; from?: string; to?: string; newestFirst?: boolean } & PagingOptions, cmd: Command) => {
     const now = ctx.io.now();
     const query = {
       entityType: o.entityType,
@@ -43,6 +44,7 @@ export function auditCommand(ctx: CliContext): Command {
       type: o.type,
       from: o.from === undefined ? undefined : parseTimeArg(o.from, now, '--from'),
       to: o.to === undefined ? undefined : parseTimeArg(o.to, now, '--to'),
+      order: o.newestFirst ? 'desc' : undefined,
     };
     ctx.list(cmd, await fetchList<AuditEventJson>(ctx, cmd, '/v1/audit', query, o), columns);
   });

@@ -13,6 +13,7 @@ const columns: Column<CredentialJson>[] = [
   { header: 'origin', value: (c) => c.origin },
   { header: 'expires', value: (c) => c.expiresAt },
   { header: 'last used', value: (c) => c.lastUsedAt },
+  { header: 'seen by', value: (c) => c.lastUsedSource },
 ];
 
 interface InventoryJson {
@@ -21,6 +22,7 @@ interface InventoryJson {
   environments: { id: string; name: string }[];
   expiresInDays: number | null;
   lastUsedAt: string | null;
+  lastUsedSource: 'credential' | 'idp' | 'app' | null;
 }
 
 interface RotatedJson {
@@ -32,6 +34,9 @@ interface RotatedJson {
   deliveryExpiresAt?: string;
 }
 
+/** 'idp': the IdP's sign-in report for this very credential; 'gateway (app)': the app's gateway activity, any credential. */
+const SEEN_BY: Record<NonNullable<InventoryJson['lastUsedSource']>, string> = { credential: 'gateway', idp: 'idp', app: 'gateway (app)' };
+
 const inventoryColumns: Column<InventoryJson>[] = [
   { header: 'owner', value: (i) => `${i.owner.type === 'provider' ? 'provider:' : ''}${i.owner.name ?? i.owner.id}` },
   { header: 'environment', value: (i) => i.environments.map((e) => e.name).join(',') },
@@ -41,6 +46,7 @@ const inventoryColumns: Column<InventoryJson>[] = [
   { header: 'expires', value: (i) => i.credential.expiresAt },
   { header: 'days left', value: (i) => i.expiresInDays },
   { header: 'last used', value: (i) => i.lastUsedAt },
+  { header: 'seen by', value: (i) => (i.lastUsedSource ? SEEN_BY[i.lastUsedSource] : null) },
 ];
 
 interface CreatedCredential {

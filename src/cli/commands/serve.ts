@@ -10,6 +10,7 @@ interface ServeOptions {
   sandbox?: boolean;
   emulatorPort?: number;
   reconcileInterval?: string;
+  redisUrl?: string;
 }
 
 export function serveCommand(ctx: CliContext): Command {
@@ -22,6 +23,7 @@ export function serveCommand(ctx: CliContext): Command {
     .option('--no-sandbox', 'do not start the built-in Entra emulator sandbox [env: GATEHOUSE_SANDBOX=0]')
     .option('--emulator-port <port>', 'sandbox emulator port [env: GATEHOUSE_EMULATOR_PORT] (default: the previous one, else any free port)', portNumber('--emulator-port'))
     .option('--reconcile-interval <duration>', 'time between scheduled reconciles of each Entra provider, or "off" [env: GATEHOUSE_RECONCILE_INTERVAL; GATEHOUSE_RECONCILE_FIX=1 also repairs] (default: 6h, report-only)')
+    .option('--redis-url <url>', 'Redis for rate-limit counters shared by several gateways [env: GATEHOUSE_REDIS_URL] (default: in memory)')
     .action(async (o: ServeOptions) => {
       const env = ctx.io.env;
       // Loaded here so client commands never load database drivers or servers.
@@ -49,6 +51,7 @@ export function serveCommand(ctx: CliContext): Command {
           ? { emulatorPort: fromEnv(o.emulatorPort, env.GATEHOUSE_EMULATOR_PORT, portNumber('GATEHOUSE_EMULATOR_PORT'), 0) }
           : {}),
         ...(reconcile ? { reconcile } : {}),
+        ...((o.redisUrl ?? env.GATEHOUSE_REDIS_URL) ? { redisUrl: o.redisUrl ?? env.GATEHOUSE_REDIS_URL } : {}),
       });
       logger.info({ apiUrl: running.apiUrl, gatewayUrl: running.gatewayUrl, store: running.store.dialect }, 'gatehouse started');
       ctx.io.err(startBanner({ ...running, store: describeStore(databaseUrl, dataDir) }));

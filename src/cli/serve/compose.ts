@@ -28,6 +28,8 @@ import { GatewayMetrics } from '../../gateway/metrics/gateway-metrics.ts';
 import { JwksRegistry, oauthTokenConfigSchema } from '../../gateway/policies/oauth-token/index.ts';
 import { ipFilterConfigSchema } from '../../gateway/policies/ip-filter/config.ts';
 import { openVault, type Vault } from '../../platform/vault.ts';
+import { rateLimitStoreFrom } from './rate-limit-store.ts';
+import { parsePublicApiUrl } from '../../notify/config.ts';
 import { findSandboxProvider, sandboxDataDir, settleSandbox, startSandbox, type Sandbox } from './sandbox.ts';
 
 // The composition root decides which provider kinds and policy types this build offers (the control plane validates
@@ -75,6 +77,8 @@ export interface GatehouseOptions {
    * report-only (GATEHOUSE_RECONCILE_INTERVAL, GATEHOUSE_RECONCILE_FIX).
    */
   reconcile?: { intervalMs: number; fix: boolean };
+  /** Redis for rate-limit counters shared with other gateways (`redis://…`); default: in memory. */
+  redisUrl?: string;
 }
 
 /** What the sandbox looks like once running (for the banner and tests). */
@@ -172,12 +176,15 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     closers.push(() => runner.stop());
 
     const lifecycleStore = await openLifecycleStore(store);
+    let apiUrl: string | null = null; // known once the management server listens, below
     const lifecycle = startLifecycle({
-      store, lifecycleStore, clock, env, logger: logger.child({ component: 'lifecycle' }),
+      store, lifecycleStore, clock, env, vault, apiUrl: () => apiUrl, logger: logger.child({ component: 'lifecycle' }),
       secretBackendFor: (provider) => identityFor(provider),
       // The platform's own credential: synced from Entra, alerted on, and rolled when the provider opts in (autoRotate).
       providerCredentials: { store, clock, vault, entraFor: (provider) => identityFor(provider) as EntraIdentityProvider, logger: logger.child({ component: 'provider-credential' }) },
       ...(options.reconcile ? { reconcile: options.reconcile } : {}),
+      // Last use as Entra saw it (needs AuditLog.Read.All and Entra ID P1/P2; without them the phase backs off and says why).
+      credentialActivity: { store, clock, identityFor, logger: logger.child({ component: 'credential-activity' }) },
       ...(options.lifecycleIntervalMs !== undefined ? { intervalMs: options.lifecycleIntervalMs } : {}),
     });
     closers.push(() => lifecycle.scheduler.stop());
@@ -191,7 +198,10 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     if (dispatcher) closers.push(() => dispatcher.close());
     const jwks = new JwksRegistry({ onJwksFetch: metrics.jwksFetch, ...(dispatcher ? { dispatcher } : {}) });
 
+    const rateLimitStore = await rateLimitStoreFrom(options.redisUrl, env.GATEHOUSE_REDIS_KEY_PREFIX);
+    if (rateLimitStore) closers.push(async () => rateLimitStore.close?.());
     const gateway = await startGateway({
+      ...(rateLimitStore ? { rateLimitStore } : {}),
       store,
       port: options.gatewayPort ?? 8000,
       host,
@@ -208,10 +218,13 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     // adapters (and their token caches) with the doctor, the reconciler and imports.
     const app = createManagementApi({
       store, services, vault, identityFor, lifecycle: lifecycle.service, clock: options.clock,
+      // Links the API returns and links in rotation notices share one base (GATEHOUSE_PUBLIC_API_URL when set).
+      ...(parsePublicApiUrl(env) ? { publicUrl: parsePublicApiUrl(env)! } : {}),
       logger: logger.child({ component: 'api' }),
       readiness: () => readiness(store, gateway),
     });
     const server = await startManagementServer({ app, port: options.apiPort ?? 8080, host });
+    apiUrl = server.url;
     closers.push(() => server.close());
 
     let closing: Promise<void> | null = null;

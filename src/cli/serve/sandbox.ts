@@ -28,7 +28,11 @@ export const SANDBOX_ENVIRONMENT_NAME = 'sandbox';
  * the gateway's contract check authorises). App-role grants stay off: the emulator copies a resource app's roles to
  * its service principal only when the principal is created, so roles of APIs added later could not be granted.
  */
-const SANDBOX_PERMISSIONS = ['Application.ReadWrite.OwnedBy'];
+const SANDBOX_PERMISSIONS = [
+  'Application.ReadWrite.OwnedBy',
+  // Read-only and optional: lets the sandbox show each credential's last use as Entra reports it (docs/configuration.md).
+  'AuditLog.Read.All',
+];
 
 export interface SandboxOptions {
   store: Store;

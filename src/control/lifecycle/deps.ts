@@ -3,6 +3,7 @@ import type { Provider } from '../../core/domain.ts';
 import type { LifecycleStore } from '../../core/ports/lifecycle.ts';
 import type { Store } from '../../core/ports/store.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { RotationNoticeDeps } from './rotation-notice.ts';
 import type { SecretBackend } from './secret-backend.ts';
 
 /**
@@ -15,6 +16,12 @@ export interface LifecycleDeps {
   lifecycleStore: LifecycleStore;
   secretBackendFor?: (provider: Provider) => SecretBackend | Promise<SecretBackend>;
   logger?: Logger;
+  /**
+   * How scheduled rotation tells the app's owner (channels, public API URL for the one-time link, the vault that
+   * seals the link in the ledger). Without it, or when no channel reaches an app's owner, scheduled rotation skips
+   * that app: a rotation nobody hears about would break the client at the end of its grace period.
+   */
+  rotationNotices?: RotationNoticeDeps;
 }
 
 /** The read-only part (inventory, stale report, metrics). */

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Credential, Environment } from '../../core/domain.ts';
 import type { AlertChannelName, AlertRecord } from '../../core/ports/lifecycle.ts';
-import type { Notification, NotificationChannel } from '../../notify/channel.ts';
+import type { DeliveryOutcome, Notification, NotificationChannel } from '../../notify/channel.ts';
 import { nextRetryDelayMs } from '../../notify/backoff.ts';
 import { listAll } from '../context.ts';
 import { alertId, composeExpiryAlert } from './compose-alert.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { ownerLookup } from './inventory.ts';
+import { rotationNoticeOf } from './rotation-notice-ledger.ts';
 import { alertThresholdsOf, DAY_MS, planThresholds } from './thresholds.ts';
 
 /** How far back "how much is it used" looks in an alert. */
@@ -40,7 +41,7 @@ export async function planExpiryAlerts(deps: LifecycleDeps, channels: AlertChann
     const plan = planThresholds(credential.expiresAt, now, thresholds);
     if (plan.fire === null) continue;
 
-    const existing = await lifecycleStore.listAlerts({ credentialId: credential.id });
+    const existing = await lifecycleStore.listAlerts({ credentialId: credential.id, kind: 'expiry' });
     const has = (threshold: number, channel: AlertChannelName) => existing.some((a) => a.thresholdDays === threshold && a.channel === channel);
 
     for (const threshold of plan.supersede) {
@@ -77,7 +78,7 @@ export interface DeliveryReport {
 }
 
 /**
- * Hands due alerts to their channels and records every attempt in the delivery log. A failure is retried on a
+ * Hands due alerts (and rotation notices) to their channels and records every attempt in the delivery log. A failure is retried on a
  * later run per the backoff schedule (durable: the next attempt time is in the ledger), until it succeeds or the
  * schedule ends. Delivery is at-least-once: a crash between sending and recording resends with the same id.
  */
@@ -89,11 +90,14 @@ export async function deliverDueAlerts(deps: LifecycleDeps, channels: Notificati
     const channel = byName.get(alert.channel);
     const attempt = alert.attempts + 1;
     const started = deps.clock.now();
-    const outcome = channel
-      ? await channel.deliver(alert.payload as unknown as Notification, started).catch((e: unknown) => ({
-          ok: false, statusCode: null, error: `channel error: ${(e as Error)?.name ?? 'unknown'}`, retryable: true,
-        }))
-      : { ok: false, statusCode: null, error: `channel ${alert.channel} is no longer configured`, retryable: false };
+    const notification = notificationOf(alert, deps);
+    const outcome: DeliveryOutcome = !channel
+      ? { ok: false, statusCode: null, error: `channel ${alert.channel} is no longer configured`, retryable: false }
+      : notification === null
+        ? { ok: false, statusCode: null, error: 'the one-time link of this rotation notice cannot be opened (master key missing or changed)', retryable: true }
+        : await channel.deliver(notification, started).catch((e: unknown) => ({
+            ok: false, statusCode: null, error: `channel error: ${(e as Error)?.name ?? 'unknown'}`, retryable: true,
+          }));
     const at = deps.clock.now();
     await lifecycleStore.recordAttempt({
       id: `${alert.id}.${attempt}.${randomBytes(4).toString('hex')}`,
@@ -126,6 +130,16 @@ export async function deliverDueAlerts(deps: LifecycleDeps, channels: Notificati
   return report;
 }
 
+/** Expiry alerts are stored composed; rotation notices are composed now (their link unsealed in memory only). Null: cannot. */
+function notificationOf(alert: AlertRecord, deps: LifecycleDeps): Notification | null {
+  if (alert.kind !== 'rotation') return alert.payload as unknown as Notification;
+  try {
+    return rotationNoticeOf(alert, deps.rotationNotices);
+  } catch {
+    return null; // the reason may name vault internals; the outcome says what the operator needs to know
+  }
+}
+
 function thresholdsFor(credential: Credential, envs: (Environment | null)[]): number[] {
   // A provider's credential serves several environments: alert at every threshold any of them asks for.
   const sets = envs.filter((e): e is Environment => e !== null).map((e) => alertThresholdsOf(e));
@@ -146,7 +160,7 @@ function ledgerRow(
   payload: Record<string, unknown>, now: number,
 ): AlertRecord {
   return {
-    id: `${id}.${channel}`, credentialId, thresholdDays, channel, status, payload, attempts: 0, nextAttemptAt: now,
+    id: `${id}.${channel}`, kind: 'expiry', credentialId, thresholdDays, channel, status, payload, attempts: 0, nextAttemptAt: now,
     lastError: null, createdAt: now, sentAt: null,
   };
 }

@@ -17,3 +17,7 @@ export { syncProviderCredentials, rotateProviderCredential, finishProviderRetire
 export { providerRotationPhase, DEFAULT_PROVIDER_ROTATE_WITHIN_DAYS, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
 export { providerCredentialAction } from './provider-credential-advice.ts';
 export { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
+export {
+  credentialActivityPhase, DEFAULT_CREDENTIAL_ACTIVITY_INTERVAL_MS, DEFAULT_CREDENTIAL_ACTIVITY_UNAVAILABLE_BACKOFF_MS,
+  type CredentialActivityDeps, type CredentialActivityMemo, type CredentialActivityReport,
+} from './credential-activity.ts';

@@ -12,11 +12,13 @@ export interface InventoryItem {
   /** Whole days until expiry (negative once expired); null when it never expires. */
   expiresInDays: number | null;
   /**
-   * Last time the credential was seen at the gateway: its own `lastUsedAt` when tracked, else its app's last
-   * activity (the gateway records usage per app). `lastUsedSource` says which.
+   * Last time the credential was used: its own `lastUsedAt` when known, else its app's last activity at the gateway
+   * (which records usage per app). `lastUsedSource` says which: 'credential' (the credential's own use seen at the
+   * gateway), 'idp' (the IdP's sign-in report, e.g. Entra's credential sign-in activity; per credential, use outside
+   * the gateway included), 'app' (the app's gateway activity, through any of its credentials).
    */
   lastUsedAt: number | null;
-  lastUsedSource: 'credential' | 'app' | null;
+  lastUsedSource: 'credential' | 'idp' | 'app' | null;
 }
 
 export interface InventoryQuery {
@@ -60,7 +62,7 @@ export async function listCredentialInventory(deps: ReadDeps, query: InventoryQu
       environments: resolved.environments,
       expiresInDays: credential.expiresAt === null ? null : daysLeft(credential.expiresAt, now),
       lastUsedAt: credential.lastUsedAt ?? appSeen,
-      lastUsedSource: credential.lastUsedAt !== null ? 'credential' : appSeen !== null ? 'app' : null,
+      lastUsedSource: credential.lastUsedAt !== null ? (credential.lastUsedSource === 'idp' ? 'idp' : 'credential') : appSeen !== null ? 'app' : null,
     });
   }
   return items.sort((a, b) => (a.credential.expiresAt ?? Infinity) - (b.credential.expiresAt ?? Infinity) || a.credential.id.localeCompare(b.credential.id));

@@ -9,7 +9,9 @@ import type { LifecycleDeps } from './deps.ts';
 import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanReport } from './expiry-watch.ts';
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
 import { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
+import type { RotationNoticeDeps } from './rotation-notice.ts';
 import { providerRotationPhase, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
+import { credentialActivityPhase, type CredentialActivityDeps, type CredentialActivityReport } from './credential-activity.ts';
 import { scheduleReconciles, type ReconcileScheduleOptions, type ReconcileScheduleReport } from '../reconcile/schedule.ts';
 
 export const LIFECYCLE_LEASE = 'lifecycle-scheduler';
@@ -31,6 +33,10 @@ export interface LifecycleSchedulerOptions {
   providerCredentials?: Omit<ProviderPhaseDeps, 'lastSync'>;
   /** When given, each tick enqueues a reconcile job for every provider whose last run is older than the interval. */
   reconcile?: Pick<ReconcileScheduleOptions, 'intervalMs' | 'fix'>;
+  /** When given, each tick reads the IdP's credential sign-in report (at most every 6 h per provider) into last use. */
+  credentialActivity?: Omit<CredentialActivityDeps, 'lastSync'>;
+  /** How scheduled rotation tells app owners (see LifecycleDeps.rotationNotices); without it, scheduled rotation skips every app. */
+  rotationNotices?: RotationNoticeDeps;
   logger?: Logger;
 }
 
@@ -43,6 +49,7 @@ export interface TickReport {
   scheduledRotation?: ScheduledRotationReport;
   providerCredentials?: ProviderPhaseReport;
   reconcile?: ReconcileScheduleReport;
+  credentialActivity?: CredentialActivityReport;
   purgedDeliveries?: number;
   /** Phases that failed this tick (details in the log); the next tick tries them again. */
   errors: string[];
@@ -71,8 +78,10 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
     lifecycleStore: options.lifecycleStore,
     ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.rotationNotices ? { rotationNotices: options.rotationNotices } : {}),
   };
   const lastSync = new Map();
+  const lastActivitySync = new Map();
   const channelNames = options.channels.map((c) => c.name);
   let running: Promise<TickReport> | null = null;
   let stopped = false;
@@ -93,6 +102,9 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
 
   async function work(): Promise<TickReport> {
     const report: TickReport = { ran: true, errors: [] };
+    // Rotation first: a secret rotated at a threshold gets its rotation notice, not also an alert to rotate it, and
+    // the notice goes out in this tick's delivery.
+    report.scheduledRotation = await phase(report, 'scheduled-rotation', () => scheduledRotationPhase(deps));
     report.plan = await phase(report, 'plan', () => planExpiryAlerts(deps, channelNames));
     if (!(await stillHeld())) return report;
     report.delivery = await phase(report, 'deliver', () => deliverDueAlerts(deps, options.channels));
@@ -105,9 +117,14 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
       const schedule = { store: options.store, clock: options.clock, ...options.reconcile };
       report.reconcile = await phase(report, 'reconcile', () => scheduleReconciles(schedule));
     }
-    report.scheduledRotation = await phase(report, 'scheduled-rotation', () => scheduledRotationPhase(deps));
     report.sweep = await phase(report, 'sweep', () => sweepRetiringCredentials(deps));
     report.purgedDeliveries = await phase(report, 'purge', () => options.lifecycleStore.purgeExpiredSecretDeliveries(options.clock.now()));
+    // Last: reading a large tenant's report pages slowly (Graph's reporting throttle), so it renews the lease first
+    // and cannot delay alerts or rotations.
+    if (options.credentialActivity && (await stillHeld())) {
+      const activityDeps = options.credentialActivity;
+      report.credentialActivity = await phase(report, 'credential-activity', () => credentialActivityPhase({ ...activityDeps, lastSync: lastActivitySync }));
+    }
     return report;
   }
 

@@ -1,7 +1,8 @@
 import type { Clock } from '../../core/clock.ts';
 import type { LifecycleStore } from '../../core/ports/lifecycle.ts';
 import type { Store } from '../../core/ports/store.ts';
-import { loadAlertChannels } from '../../notify/config.ts';
+import { loadAlertChannels, parsePublicApiUrl } from '../../notify/config.ts';
+import type { Vault } from '../../platform/vault.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { startLifecycleScheduler, type LifecycleScheduler, type LifecycleSchedulerOptions } from './scheduler.ts';
@@ -18,8 +19,14 @@ export interface StartLifecycleOptions {
   secretBackendFor?: LifecycleDeps['secretBackendFor'];
   /** Sync and (with autoRotate) roll the providers' own credentials each tick. */
   providerCredentials?: LifecycleSchedulerOptions['providerCredentials'];
+  /** Read the IdP's credential sign-in report into each credential's last use. */
+  credentialActivity?: LifecycleSchedulerOptions['credentialActivity'];
   /** Enqueue scheduled reconciles (the job runner must have reconcileJobHandler registered). */
   reconcile?: LifecycleSchedulerOptions['reconcile'];
+  /** Seals the one-time links of rotation notices in the alert ledger. Without it, scheduled rotation does not run. */
+  vault?: Vault;
+  /** The management API's own base URL once it listens: where links point unless GATEHOUSE_PUBLIC_API_URL says otherwise. */
+  apiUrl?: () => string | null;
   logger?: Logger;
 }
 
@@ -30,18 +37,24 @@ export interface StartLifecycleOptions {
  */
 export function startLifecycle(options: StartLifecycleOptions): { service: LifecycleService; scheduler: LifecycleScheduler } {
   const channels = loadAlertChannels(options.env, { store: options.store });
+  const publicApiUrl = parsePublicApiUrl(options.env);
+  const apiUrl = options.apiUrl;
   const deps: LifecycleDeps = {
     store: options.store,
     clock: options.clock,
     lifecycleStore: options.lifecycleStore,
     ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.vault
+      ? { rotationNotices: { channels: channels.map((c) => c.name), vault: options.vault, publicApiUrl: () => publicApiUrl ?? apiUrl?.() ?? null } }
+      : {}),
   };
   options.logger?.info({ channels: channels.map((c) => c.name) }, 'credential alerts enabled');
   const scheduler = startLifecycleScheduler({
     ...deps, channels,
     ...(options.providerCredentials ? { providerCredentials: options.providerCredentials } : {}),
     ...(options.reconcile ? { reconcile: options.reconcile } : {}),
+    ...(options.credentialActivity ? { credentialActivity: options.credentialActivity } : {}),
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
   return { service: new LifecycleService(deps), scheduler };

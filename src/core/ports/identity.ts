@@ -183,6 +183,18 @@ export interface AppRoleGrant {
   created: boolean;
 }
 
+/** One app role a client's principal holds on a resource app. */
+export interface AppRoleAssignment {
+  assignmentId: string;
+  roleId: string;
+}
+
+/** What `listAppRoleGrants` found: the client's principal (null when it has none yet) and its roles on the resource app. */
+export interface AppRoleGrants {
+  principalId: string | null;
+  grants: AppRoleAssignment[];
+}
+
 /** One token issuer the gateway must accept. */
 export interface TokenIssuer {
   /** Exact `iss` string. */
@@ -204,6 +216,25 @@ export interface TokenIssuers {
   /** Scope a client requests in the client-credentials grant, when known (`{identifierUri}/.default`). */
   scope: string | null;
   tokenEndpoint: string | null;
+}
+
+/**
+ * When the IdP last saw one credential used to sign in (Entra: beta `reports/appCredentialSignInActivities`).
+ * Reports lag the sign-ins by minutes to hours, so this is evidence of use, never a live signal.
+ */
+export interface CredentialActivity {
+  /** The credential's key id, as `CredentialMetadata.keyId`. */
+  keyId: string;
+  /** Client id of the registration that holds the credential (Entra: appId). */
+  clientId: string;
+  kind: 'secret' | 'certificate';
+  /** Last sign-in with the credential; null when the report lists it without one. */
+  lastSignInAt: number | null;
+}
+
+export interface ListCredentialActivityRequest {
+  /** Page size hint; adapters may ignore it (Entra's report pages by itself). */
+  pageSize?: number;
 }
 
 export type FindingSeverity = 'ok' | 'info' | 'warning' | 'error';
@@ -269,6 +300,14 @@ export interface IdentityProvider {
   /** Credential metadata of a registration, including credentials added outside Gatehouse. */
   readCredentials(objectId: string): Promise<CredentialMetadata[]>;
 
+  /**
+   * Last sign-in per credential across the tenant, as the IdP reports it (all pages). Optional: adapters without such
+   * a report (local) lack it. Fails with IDP_PERMISSION_MISSING when the platform app lacks the permission to read it
+   * (Entra: AuditLog.Read.All) and IDP_FEATURE_UNAVAILABLE when the tenant's licence does not include it (Entra ID
+   * P1/P2); both carry `extras.hint`, and neither gets better by retrying soon.
+   */
+  listCredentialActivity?(request?: ListCredentialActivityRequest): Promise<CredentialActivity[]>;
+
   /** Registrations the platform credential owns, one page at a time. */
   listOwnedClients(request?: ListOwnedClientsRequest): Promise<OwnedClientsPage>;
 
@@ -278,6 +317,11 @@ export interface IdentityProvider {
   grantAppRole(input: GrantAppRoleInput): Promise<AppRoleGrant>;
   /** Removes an assignment. Absent → succeeds. */
   revokeAppRole(resourceApp: ResourceApp, assignmentId: string): Promise<void>;
+  /**
+   * The roles a client (by client id) holds on the resource app, read from the IdP, so a job can find the
+   * assignment to revoke without having recorded it. Optional: adapters without app roles may omit it.
+   */
+  listAppRoleGrants?(resourceApp: ResourceApp, clientId: string): Promise<AppRoleGrants>;
 
   /** Issuers, keys and audiences the gateway accepts for an environment; pure derivation, no network. */
   describeTokenIssuers(resourceApp: ResourceApp | null): TokenIssuers;

@@ -4,6 +4,8 @@
  *
  * - Alert ledger: one row per (credential, threshold, channel). The unique key is what makes an alert fire
  *   exactly once, across restarts and across nodes; the row doubles as an outbox (pending → sent | failed).
+ *   It carries two kinds of notice: expiry alerts, and rotation notices (a scheduled rotation tells the app's
+ *   owner where to fetch the new secret), keyed on the NEW credential with threshold 0 — once per rotation and channel.
  * - Delivery log: every attempt to hand an alert to a channel, with its outcome.
  * - Leases: named, owned, expiring rows acquired by compare-and-set, so scheduled work runs on one node at a time.
  * - Secret deliveries: one-time links for rotated secrets; only ciphertext is stored, the key travels in the link.
@@ -11,16 +13,26 @@
 
 export type AlertChannelName = 'webhook' | 'email' | 'audit';
 
+/** expiry: a credential crossed an alert threshold. rotation: a scheduled rotation replaced a secret (threshold 0). */
+export type AlertKind = 'expiry' | 'rotation';
+
 /** pending: to be delivered; sent: delivered; failed: gave up after the last retry; superseded: a tighter threshold fired instead. */
 export type AlertStatus = 'pending' | 'sent' | 'failed' | 'superseded';
 
 export interface AlertRecord {
   id: string;
+  kind: AlertKind;
+  /** Expiry alert: the expiring credential. Rotation notice: the new credential (one per rotation). */
   credentialId: string;
+  /** Expiry alert: the threshold crossed (whole days, at least 1). Rotation notice: 0. */
   thresholdDays: number;
   channel: AlertChannelName;
   status: AlertStatus;
-  /** The composed notification (JSON), frozen when the alert was planned so every retry sends the same message. */
+  /**
+   * Frozen when the alert was planned so every retry sends the same message. Expiry alert: the composed notification.
+   * Rotation notice: the facts it is composed from, plus the one-time link sealed with the master key for the rows of
+   * the channels that carry it (the database alone must not open the link).
+   */
   payload: Record<string, unknown>;
   attempts: number;
   nextAttemptAt: number;
@@ -71,7 +83,7 @@ export interface LifecycleStore {
   dueAlerts(now: number, limit: number): Promise<AlertRecord[]>;
   /** Replaces status, attempts, nextAttemptAt, lastError and sentAt of one alert. */
   updateAlert(alert: AlertRecord): Promise<void>;
-  listAlerts(filter?: { credentialId?: string; channel?: AlertChannelName; status?: AlertStatus }): Promise<AlertRecord[]>;
+  listAlerts(filter?: { credentialId?: string; channel?: AlertChannelName; status?: AlertStatus; kind?: AlertKind }): Promise<AlertRecord[]>;
 
   recordAttempt(attempt: DeliveryAttempt): Promise<void>;
   listAttempts(filter?: { alertId?: string; channel?: AlertChannelName }): Promise<DeliveryAttempt[]>;

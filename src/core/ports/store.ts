@@ -1,6 +1,6 @@
 import type {
   ApiToken, Api, AppActivity, AuditEvent, ClientApp, Contract, ContractState, Credential, CredentialOwnerType,
-  Environment, Job, Provider, Tier, UsageRollup,
+  Environment, Job, LastUseSource, Provider, Tier, UsageRollup,
 } from '../domain.ts';
 
 /**
@@ -58,6 +58,8 @@ export interface AuditFilter {
   type?: string;
   from?: number;
   to?: number;
+  /** Latest events first (default: chain order, oldest first). Keep the same order while following a cursor. */
+  newestFirst?: boolean;
 }
 export interface ApiTokenFilter { subject?: string }
 export interface JobFilter { type?: string; state?: Job['state']; key?: string }
@@ -90,6 +92,22 @@ export interface UsageRepository {
   activity(appId: string): Promise<AppActivity | null>;
 }
 
+/** One observed last use of a credential (`recordLastUse`). */
+export interface CredentialLastUse {
+  credentialId: string;
+  lastUsedAt: number;
+  source: LastUseSource;
+}
+
+export interface CredentialRepository extends WritableRepository<Credential, CredentialFilter> {
+  /**
+   * Raises `lastUsedAt` (and sets `lastUsedSource`) where the observation is newer than what is stored; older ones and
+   * unknown ids are ignored. Returns how many rows changed. An observation, not a state change: not audited and,
+   * outside a transaction, it does not move the change counter (the gateway snapshot does not depend on it).
+   */
+  recordLastUse(rows: CredentialLastUse[]): Promise<number>;
+}
+
 export interface JobRepository extends WritableRepository<Job, JobFilter> {
   /** Atomically locks the next due job (`runAt <= now`, pending, or running with an expired lock) for `owner`. */
   claimNext(owner: string, now: number, lockMs: number, types?: string[]): Promise<Job | null>;
@@ -106,7 +124,7 @@ export interface Repositories {
   tiers: WritableRepository<Tier, TierFilter>;
   apps: WritableRepository<ClientApp, AppFilter>;
   contracts: WritableRepository<Contract, ContractFilter>;
-  credentials: WritableRepository<Credential, CredentialFilter>;
+  credentials: CredentialRepository;
   apiTokens: ApiTokenRepository;
   jobs: JobRepository;
   usage: UsageRepository;

@@ -5,6 +5,7 @@ import type { GraphJson } from './directory/model.ts';
 import { patchPolicy } from './directory/policies.ts';
 import { grantAppRole, grantPermissionsByAppId, seedApp, tenantOrThrow, type SeedAppOptions, type SeededApp } from './admin/seed.ts';
 import { snapshot } from './admin/state.ts';
+import { TENANT_LICENCES, type TenantLicence } from './directory/tenant.ts';
 
 /** Tenant-wide credential policy, as an admin would set it (Graph: tenantAppManagementPolicy). */
 export interface PolicyOptions {
@@ -25,6 +26,9 @@ export interface EmulatorControl {
   grantAppRole(options: { clientAppId: string; resourceAppId: string; role: string; tenantId?: string }): GraphJson;
   setAppManagementPolicy(options: PolicyOptions): void;
   updateSettings(settings: Partial<EmulatorSettings>): void;
+  /** The tenant's Entra ID licence (default 'P2'); 'free' makes sign-in logs and reports answer 403. */
+  setLicence(licence: TenantLicence, tenantId?: string): { tenantId: string; licence: TenantLicence };
+  licences(): { tenantId: string; licence: TenantLicence }[];
   /** Starts recording Graph calls (request and response bodies); returns the live list. */
   recordExchanges(): Exchange[];
   state(): GraphJson;
@@ -56,6 +60,14 @@ export function createControl(ctx: EmulatorContext): EmulatorControl {
     updateSettings: (settings) => {
       Object.assign(ctx.settings, settings);
     },
+    setLicence: (licence, tenantId) => {
+      if (!TENANT_LICENCES.includes(licence)) throw new Error(`licence must be one of ${TENANT_LICENCES.join(', ')}`);
+      const tenant = tenantOrThrow(ctx, tenantId);
+      tenant.licence = licence;
+      ctx.changed();
+      return { tenantId: tenant.id, licence };
+    },
+    licences: () => [...ctx.directory.tenants.values()].map((t) => ({ tenantId: t.id, licence: t.licence })),
     recordExchanges: () => (ctx.exchanges ??= []),
     state: () => snapshot(ctx),
   };

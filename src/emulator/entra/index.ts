@@ -17,6 +17,7 @@ export type { EmulatorControl, PolicyOptions } from './control.ts';
 export type { FaultConfig } from './faults/config.ts';
 export type { SeedAppOptions, SeededApp } from './admin/seed.ts';
 export type { EmulatorSettings, Exchange, IssuerStyle } from './context.ts';
+export type { TenantLicence } from './directory/tenant.ts';
 
 export interface EntraEmulatorOptions {
   port?: number;

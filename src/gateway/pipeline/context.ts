@@ -10,6 +10,8 @@ import type { RateLimitOutcome } from '../rate-limit/store.ts';
 export class RequestContext {
   /** Set by an authenticating policy. */
   clientId: string | null = null;
+  /** The credential that authenticated the call, when the gateway checked it itself (client-id): its last use. */
+  credentialId: string | null = null;
   /** Set by an authenticating policy or by the contract check. */
   app: ClientApp | null = null;
   /** Set by the contract check. */

@@ -72,3 +72,40 @@ test('stop() flushes what is left', async () => {
   await rec.stop();
   assert.equal(f.rollups[0]!.length, 1);
 });
+
+test('per-credential last use: the latest time per credential, one write per flush, kept and retried when the store fails', async () => {
+  const f = fakeUsage();
+  const writes: { credentialId: string; lastUsedAt: number; source: string }[][] = [];
+  let failNext = false;
+  const credentials = {
+    recordLastUse: async (rows: { credentialId: string; lastUsedAt: number; source: 'gateway' | 'idp' }[]) => {
+      if (failNext) { failNext = false; throw new Error('store down'); }
+      writes.push(structuredClone(rows));
+      return rows.length;
+    },
+  };
+  const rec = new UsageRecorder({ usage: f.usage, credentials });
+  rec.credentialUsed('crd_old', t + 5);
+  rec.credentialUsed('crd_old', t + 2); // out of order: the later time wins
+  rec.credentialUsed('crd_new', t + 3);
+  assert.equal(writes.length, 0, 'nothing is written on the request path');
+  failNext = true;
+  await rec.flush();
+  assert.equal(writes.length, 0);
+  rec.credentialUsed('crd_new', t + 9);
+  await rec.flush();
+  assert.deepEqual(writes, [[
+    { credentialId: 'crd_old', lastUsedAt: t + 5, source: 'gateway' },
+    { credentialId: 'crd_new', lastUsedAt: t + 9, source: 'gateway' },
+  ]]);
+  await rec.flush();
+  assert.equal(writes.length, 1, 'an empty buffer writes nothing');
+});
+
+test('per-credential last use is not buffered when no credential repository is given', async () => {
+  const f = fakeUsage();
+  const rec = new UsageRecorder({ usage: f.usage });
+  rec.credentialUsed('crd_x', t);
+  await rec.flush();
+  assert.equal(f.rollups.length + f.touches.length, 0);
+});

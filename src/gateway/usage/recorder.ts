@@ -1,15 +1,17 @@
 import type { AppActivity, StatusClass, UsageRollup } from '../../core/domain.ts';
-import type { UsageRepository } from '../../core/ports/store.ts';
+import type { CredentialRepository, UsageRepository } from '../../core/ports/store.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';
 
 export interface UsageRecorderOptions {
   usage: Pick<UsageRepository, 'addRollups' | 'touchApps'>;
+  /** Where per-credential last use goes (credentials the gateway verified itself); omitted = not recorded. */
+  credentials?: Pick<CredentialRepository, 'recordLastUse'>;
   logger?: Logger;
   /** Flush period, ms (default 1000). */
   flushMs?: number;
   /** Bound on buffered rollup rows while the store is failing; beyond it new rows are dropped (and logged). */
   maxRows?: number;
-  /** Bound on buffered app activity entries. */
+  /** Bound on buffered app activity entries (and, separately, on credential last-use entries). */
   maxApps?: number;
 }
 
@@ -18,7 +20,7 @@ const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '1xx', '2xx', '3xx', '4xx
 
 /**
  * Buffers usage in memory — per minute per (API, app or none, status class): count, latency sum and max; per
- * app: last seen and recent source addresses — and writes it to the store in batches every `flushMs`, never
+ * app: last seen and recent source addresses; per credential the gateway verified: last use — and writes it to the store in batches every `flushMs`, never
  * on the request path. If a flush fails, the batch is merged back (within bounds) and retried next time.
  */
 export class UsageRecorder {
@@ -28,7 +30,10 @@ export class UsageRecorder {
   private hotMinute = -1;
   private hotRollups: Map<string, UsageRollup> | null = null;
   private activity = new Map<string, AppActivity>();
+  /** Credential id → last time it authenticated a call. */
+  private credentialSeen = new Map<string, number>();
   private readonly usage: UsageRecorderOptions['usage'];
+  private readonly credentials: UsageRecorderOptions['credentials'];
   private readonly logger: Logger;
   private readonly flushMs: number;
   private readonly maxRows: number;
@@ -40,6 +45,7 @@ export class UsageRecorder {
 
   constructor(options: UsageRecorderOptions) {
     this.usage = options.usage;
+    this.credentials = options.credentials;
     this.logger = options.logger ?? silentLogger;
     this.flushMs = options.flushMs ?? 1000;
     this.maxRows = options.maxRows ?? 50_000;
@@ -99,6 +105,21 @@ export class UsageRecorder {
     classes[classIndex] = row;
   }
 
+  /**
+   * Hot path: the credential that authenticated a call (one Map write). Flushed as `recordLastUse` with source
+   * `gateway`, which only moves a credential's last use forward and does not rebuild the gateway's snapshot — so the
+   * inventory can tell, during a rotation's grace window, whether the old secret is still in use.
+   */
+  credentialUsed(credentialId: string, now: number): void {
+    if (this.credentials === undefined) return;
+    const seen = this.credentialSeen.get(credentialId);
+    if (seen === undefined) {
+      if (this.credentialSeen.size < this.maxApps) this.credentialSeen.set(credentialId, now);
+    } else if (now > seen) {
+      this.credentialSeen.set(credentialId, now);
+    }
+  }
+
   private touch(appId: string, now: number, address: string | undefined): void {
     const seen = this.activity.get(appId);
     if (seen === undefined) {
@@ -144,10 +165,20 @@ export class UsageRecorder {
   private async write(): Promise<void> {
     const rollups = this.rollups;
     const activity = this.activity;
-    if (rollups.size === 0 && activity.size === 0) return;
+    const credentialSeen = this.credentialSeen;
+    if (rollups.size === 0 && activity.size === 0 && credentialSeen.size === 0) return;
     this.rollups = new Map();
     this.activity = new Map();
+    this.credentialSeen = new Map();
     let failed: unknown = null;
+    if (credentialSeen.size && this.credentials !== undefined) {
+      try {
+        await this.credentials.recordLastUse([...credentialSeen].map(([credentialId, lastUsedAt]) => ({ credentialId, lastUsedAt, source: 'gateway' as const })));
+      } catch (e) {
+        failed = e;
+        for (const [id, at] of credentialSeen) this.credentialUsed(id, at);
+      }
+    }
     if (rollups.size) {
       try {
         await this.usage.addRollups([...rollups.values()]);

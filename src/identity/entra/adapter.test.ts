@@ -4,6 +4,7 @@ import { startEntraEmulator, type EntraEmulator } from '../../emulator/entra/ind
 import { GatehouseError } from '../../core/errors.ts';
 import { identityContractSuite } from '../contract-suite.ts';
 import { emulatorAdapter } from './emulator-fixture.ts';
+import { tokenFor } from '../../emulator/entra/test/helpers.ts';
 
 const ALL = ['Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All', 'Application.Read.All'];
 let emu: EntraEmulator;
@@ -55,8 +56,11 @@ describe('doctor', () => {
     const r = await emulatorAdapter(emu).check();
     assert.equal(r.healthy, true);
     assert.deepEqual(r.findings.map((f) => [f.check, f.severity]), [
-      ['token', 'ok'], ['permission.owned-by', 'ok'], ['permission.app-roles', 'ok'], ['graph', 'ok'], ['credential.expiry', 'ok'], ['issuer', 'ok'],
+      ['token', 'ok'], ['permission.owned-by', 'ok'], ['permission.app-roles', 'ok'], ['permission.audit-log', 'info'], ['graph', 'ok'],
+      ['credential.expiry', 'ok'], ['issuer', 'ok'],
     ]);
+    assert.match(finding(r, 'permission.audit-log')!.message, /AuditLog\.Read\.All \(optional\)/);
+    assert.match(finding(r, 'permission.audit-log')!.hint!, /P1\/P2.*last sign-in/);
     assert.ok(r.credentialExpiresAt && r.credentialExpiresAt > emu.control.clock.now());
   });
 
@@ -105,9 +109,69 @@ describe('doctor', () => {
       e instanceof GatehouseError && e.code === 'IDP_REJECTED' && e.extras.idpStatus === 403 && /admin consent/.test(String(e.extras.hint)));
   });
 
+  test('AuditLog.Read.All: ok when the report is readable, info (never an error) when the tenant lacks P1/P2', async () => {
+    const app = emu.control.seedApp({ permissions: ['Application.ReadWrite.OwnedBy', 'AuditLog.Read.All'] });
+    const adapter = () => emulatorAdapter(emu, { config: { clientId: app.clientId }, credential: { type: 'secret', clientSecret: app.clientSecret! } });
+    const ok = finding(await adapter().check(), 'permission.audit-log')!;
+    assert.equal(ok.severity, 'ok');
+    emu.control.setLicence('free');
+    try {
+      const r = await adapter().check();
+      const f = finding(r, 'permission.audit-log')!;
+      assert.equal(f.severity, 'info');
+      assert.equal(f.idpCode, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+      assert.match(f.message, /no Microsoft Entra ID P1\/P2/);
+      assert.equal(r.healthy, true);
+    } finally {
+      emu.control.setLicence('P2');
+    }
+  });
+
   test('an unreachable authority is IDP_UNAVAILABLE in words, not a stack trace', async () => {
     const r = await emulatorAdapter(emu, { config: { authorityHost: '127.0.0.1:9', graphHost: '127.0.0.1:9' } }).check();
     assert.equal(r.healthy, false);
     assert.match(finding(r, 'token')!.message, /Could not reach the Entra token endpoint/);
+  });
+});
+
+describe('credential sign-in activity (beta report)', () => {
+  const auditApp = () => emu.control.seedApp({ permissions: ['Application.ReadWrite.OwnedBy', 'AuditLog.Read.All'] });
+  const adapterFor = (app: { clientId: string; clientSecret: string | null }) =>
+    emulatorAdapter(emu, { config: { clientId: app.clientId }, credential: { type: 'secret', clientSecret: app.clientSecret! } });
+
+  test('lists every credential that signed in, across pages, with its last successful sign-in', async () => {
+    const platform = auditApp();
+    const clients = [emu.control.seedApp({ displayName: 'activity-1' }), emu.control.seedApp({ displayName: 'activity-2' })];
+    const signedInAt: number[] = [];
+    for (const c of clients) {
+      signedInAt.push(emu.control.clock.now());
+      await tokenFor(emu, c.clientId, c.clientSecret!);
+      emu.control.clock.advance(60_000);
+    }
+    const p = adapterFor(platform);
+    const all = await p.listCredentialActivity();
+    for (const [i, c] of clients.entries()) {
+      const mine = all.find((a) => a.keyId === c.secretKeyId);
+      assert.ok(mine, `${c.secretKeyId} in the report`);
+      assert.deepEqual({ ...mine, lastSignInAt: null }, { keyId: c.secretKeyId, clientId: c.clientId, kind: 'secret', lastSignInAt: null });
+      assert.ok(Math.abs(mine.lastSignInAt! - signedInAt[i]!) < 5_000, 'the time of the token request');
+    }
+    const paged = await p.listCredentialActivity({ pageSize: 1 });
+    assert.deepEqual(paged.map((a) => a.keyId).sort(), all.map((a) => a.keyId).sort(), 'following @odata.nextLink gives the same records');
+  });
+
+  test('403 without P1/P2 → IDP_FEATURE_UNAVAILABLE; without AuditLog.Read.All → IDP_PERMISSION_MISSING; both with a hint', async () => {
+    emu.control.setLicence('free');
+    try {
+      await assert.rejects(adapterFor(auditApp()).listCredentialActivity(), (e: unknown) =>
+        e instanceof GatehouseError && e.code === 'IDP_FEATURE_UNAVAILABLE' && e.extras.idpCode === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant'
+          && /P1 or P2/.test(String(e.extras.hint)));
+    } finally {
+      emu.control.setLicence('P2');
+    }
+    const plain = emu.control.seedApp({ permissions: ['Application.ReadWrite.OwnedBy'] });
+    await assert.rejects(adapterFor(plain).listCredentialActivity(), (e: unknown) =>
+      e instanceof GatehouseError && e.code === 'IDP_PERMISSION_MISSING' && e.extras.idpCode === 'Authorization_RequestDenied'
+        && e.extras.permission === 'AuditLog.Read.All' && /AuditLog\.Read\.All.*admin consent/.test(String(e.extras.hint)));
   });
 });

@@ -5,17 +5,17 @@ import type { Clock } from '../../core/clock.ts';
 import { systemClock } from '../../core/clock.ts';
 import { GatehouseError } from '../../core/errors.ts';
 import type {
-  AddCertificateInput, AddSecretInput, AppRoleGrant, CheckReport, ClientRegistration, CredentialMetadata,
+  AddCertificateInput, AddSecretInput, AppRoleAssignment, AppRoleGrant, AppRoleGrants, CheckReport, ClientRegistration, CredentialActivity, CredentialMetadata,
   EnsureResourceAppInput, EnsureResourceAppResult, GrantAppRoleInput, IdentityCapabilities, IdentityProvider, IdpWrite,
-  IssuedSecret, ListOwnedClientsRequest, OwnedClientsPage, PrincipalResult, ResourceApp, TokenIssuers,
+  IssuedSecret, ListCredentialActivityRequest, ListOwnedClientsRequest, OwnedClientsPage, PrincipalResult, ResourceApp, TokenIssuers,
   UpsertClientInput, UpsertClientResult,
 } from '../../core/ports/identity.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { EntraEndpoints, EntraPlatformCredential, EntraProviderConfig } from './config.ts';
 import { deriveEntraEndpoints } from './config.ts';
 import { runEntraCheck } from './doctor.ts';
-import type { ErrorContext } from './errors.ts';
-import { createGraphClient, type GraphClient } from './graph-client.ts';
+import { signInReportRefused, type ErrorContext } from './errors.ts';
+import { createGraphClient, type GraphClient, type GraphResponse } from './graph-client.ts';
 import { createTokenSource, type GraphToken, type TokenSource } from './token-source.ts';
 import { createDispatcher } from './transport.ts';
 import type { Dispatcher } from 'undici';
@@ -26,6 +26,8 @@ export const GRAPH_PERMISSION = {
   readWriteAll: 'Application.ReadWrite.All',
   appRoleAssignment: 'AppRoleAssignment.ReadWrite.All',
   applicationReadAll: 'Application.Read.All',
+  /** Optional: Entra's sign-in reports (with Entra ID P1/P2), for each credential's last use. */
+  auditLogReadAll: 'AuditLog.Read.All',
 } as const;
 
 export interface EntraAdapterOptions {
@@ -40,6 +42,8 @@ export interface EntraAdapterOptions {
 }
 
 const SELECT_APP = '$select=id,appId,displayName,uniqueName,deletedDateTime';
+/** Graph's reporting APIs allow 5 requests per 10 s per app and tenant: page through a report no faster. */
+export const REPORT_PAGE_INTERVAL_MS = 2_000;
 const UNIQUE_NAME = /^[A-Za-z0-9._-]{1,120}$/;
 
 /** The Entra ID adapter: Microsoft Graph for the directory, the STS (through MSAL) for the platform's own token. */
@@ -261,6 +265,46 @@ export class EntraIdentityProvider implements IdentityProvider {
     return { items, nextCursor: res.body['@odata.nextLink'] ?? null };
   }
 
+  /**
+   * beta `GET /reports/appCredentialSignInActivities`, every page (paced for the reporting throttle). 403s become
+   * IDP_FEATURE_UNAVAILABLE (no P1/P2) or IDP_PERMISSION_MISSING (no AuditLog.Read.All); see signInReportRefused.
+   */
+  async listCredentialActivity(request: ListCredentialActivityRequest = {}): Promise<CredentialActivity[]> {
+    const operation = 'read the credential sign-in activity report';
+    const top = request.pageSize ? `?$top=${Math.min(999, Math.max(1, Math.floor(request.pageSize)))}` : '';
+    let path: string | null = `${this.endpoints.graphBetaBaseUrl}/reports/appCredentialSignInActivities${top}`;
+    const seen = new Set<string>();
+    const out: CredentialActivity[] = [];
+    while (path && !seen.has(path)) {
+      if (seen.size > 0) await this.pause(REPORT_PAGE_INTERVAL_MS);
+      seen.add(path);
+      const page: ReportPage = await this.readReportPage(path, operation);
+      for (const record of page.value ?? []) {
+        const activity = toCredentialActivity(record);
+        if (activity) out.push(activity);
+      }
+      path = page['@odata.nextLink'] ?? null;
+    }
+    return out;
+  }
+
+  /** One filtered read of the report (the platform app's own credentials): whether the tenant and permission allow it. */
+  async probeCredentialActivity(): Promise<void> {
+    const filter = encodeURIComponent(`appId eq '${guid(this.config.clientId)}'`);
+    await this.readReportPage(`${this.endpoints.graphBetaBaseUrl}/reports/appCredentialSignInActivities?$filter=${filter}`,
+      'read the credential sign-in activity report');
+  }
+
+  private async readReportPage(path: string, operation: string): Promise<ReportPage> {
+    const res: GraphResponse<ReportPage> = await this.graph.request<ReportPage>({ method: 'GET', path, operation, accept: [403] });
+    if (res.status === 403) throw signInReportRefused(res.body?.error?.code ?? '', this.errorContext, operation);
+    return res.body;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return this.options.sleep ? this.options.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   async ensureResourceApp(input: EnsureResourceAppInput): Promise<EnsureResourceAppResult> {
     const writes: IdpWrite[] = [];
     const desiredRoles: AppRole[] = input.roles.map((r) => ({
@@ -347,6 +391,27 @@ export class EntraIdentityProvider implements IdentityProvider {
     });
   }
 
+  /** The client's own assignments (`appRoleAssignments` of its service principal) narrowed to the resource app. */
+  async listAppRoleGrants(resourceApp: ResourceApp, clientId: string): Promise<AppRoleGrants> {
+    const sp = await this.graph.request<ServicePrincipal>({
+      method: 'GET', path: `/servicePrincipals(appId='${guid(clientId)}')?$select=id`, operation: 'read the service principal', accept: [404],
+    });
+    if (sp.status === 404) return { principalId: null, grants: [] };
+    const principalId = sp.body.id!;
+    const grants: AppRoleAssignment[] = [];
+    let path: string | null = `/servicePrincipals/${guid(principalId)}/appRoleAssignments?$top=999`;
+    while (path) {
+      const page: { body: { value: { id: string; resourceId: string; appRoleId: string }[]; '@odata.nextLink'?: string } } = await this.graph.request({
+        method: 'GET', path, operation: 'read app role assignments',
+      });
+      for (const a of page.body.value) {
+        if (a.resourceId === resourceApp.principalId) grants.push({ assignmentId: a.id, roleId: a.appRoleId });
+      }
+      path = page.body['@odata.nextLink'] ?? null;
+    }
+    return { principalId, grants };
+  }
+
   describeTokenIssuers(resourceApp: ResourceApp | null): TokenIssuers {
     const e = this.endpoints;
     if (!e.issuerV1 || !e.issuerV2) {
@@ -416,6 +481,38 @@ export function credentialsOf(app: Application): CredentialMetadata[] {
       startsAt: time(k.startDateTime), expiresAt: time(k.endDateTime),
     })),
   ];
+}
+
+/** beta appCredentialSignInActivity (not in the v1.0 Graph types). */
+interface AppCredentialSignInActivity {
+  keyId?: string;
+  appId?: string;
+  keyType?: string;
+  signInActivity?: {
+    lastSignInDateTime?: string | null;
+    lastSuccessfulSignInDateTime?: string | null;
+    lastNonInteractiveSignInDateTime?: string | null;
+  } | null;
+}
+
+interface ReportPage {
+  value?: AppCredentialSignInActivity[];
+  '@odata.nextLink'?: string;
+  error?: { code?: string };
+}
+
+/**
+ * Only successful sign-ins count as use where the report tells them apart (a client still trying an expired secret
+ * is not using it); otherwise the last sign-in of any kind.
+ */
+function toCredentialActivity(r: AppCredentialSignInActivity): CredentialActivity | null {
+  if (typeof r.keyId !== 'string' || typeof r.appId !== 'string') return null;
+  const kind = r.keyType === 'clientSecret' ? 'secret' : r.keyType === 'certificate' ? 'certificate' : null;
+  if (!kind) return null;
+  const a = r.signInActivity ?? {};
+  const when = 'lastSuccessfulSignInDateTime' in a ? a.lastSuccessfulSignInDateTime : a.lastSignInDateTime ?? a.lastNonInteractiveSignInDateTime;
+  const ms = when ? Date.parse(when) : NaN;
+  return { keyId: r.keyId.toLowerCase(), clientId: r.appId, kind, lastSignInAt: Number.isFinite(ms) ? ms : null };
 }
 
 function sameRoles(a: AppRole[], b: AppRole[]): boolean {

@@ -85,6 +85,8 @@ export interface EntraEndpoints {
   issuerV1: string | null;
   /** `https://{graphHost}/v1.0`. */
   graphBaseUrl: string;
+  /** `https://{graphHost}/beta`: only for what v1.0 lacks (the sign-in activity reports). */
+  graphBetaBaseUrl: string;
   /** `https://graph.microsoft.com/.default` (or the national cloud's). */
   graphScope: string;
 }
@@ -201,6 +203,7 @@ export function deriveEntraEndpoints(config: EntraProviderConfig): EntraEndpoint
     issuerV2: guid ? `https://${config.v2IssuerHost ?? cloud.v2IssuerHost}/${t}/v2.0` : null,
     issuerV1: guid ? `https://${config.v1IssuerHost ?? cloud.v1IssuerHost}/${t}/` : null,
     graphBaseUrl: `https://${graphHost}/v1.0`,
+    graphBetaBaseUrl: `https://${graphHost}/beta`,
     graphScope: `${cloud.graphResource}/.default`,
   };
 }

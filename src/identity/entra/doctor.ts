@@ -72,6 +72,9 @@ export async function runEntraCheck(p: EntraIdentityProvider, clock: Clock): Pro
         'and make Entra refuse tokens to clients without a contract (defence in depth).' });
   }
 
+  // 2b. Optional: Entra's credential sign-in report, for each credential's last use.
+  findings.push(await auditLogFinding(p, roles));
+
   // 3. Graph reachable and answering with our permissions.
   if (principalId) {
     try {
@@ -108,6 +111,33 @@ export async function runEntraCheck(p: EntraIdentityProvider, clock: Clock): Pro
   // 5. The issuer we derived is the one the tenant's discovery document states.
   await checkIssuer(p, findings);
   return report(roles, expiresAt);
+}
+
+/**
+ * AuditLog.Read.All is optional (least privilege): it only adds Entra's view of each credential's last sign-in. When
+ * granted, one filtered read of the report shows whether the tenant's licence includes it. Never an error.
+ */
+async function auditLogFinding(p: EntraIdentityProvider, roles: string[]): Promise<CheckFinding> {
+  const check = 'permission.audit-log';
+  const enables = 'each credential\'s last sign-in from Entra (credential inventory and stale report), including use outside the gateway';
+  if (!roles.includes(GRAPH_PERMISSION.auditLogReadAll)) {
+    return { check, severity: 'info',
+      message: `Without ${GRAPH_PERMISSION.auditLogReadAll} (optional), a credential's last use comes from the gateway only.`,
+      hint: `Adding ${GRAPH_PERMISSION.auditLogReadAll} (with admin consent; the tenant needs Microsoft Entra ID P1/P2) lets Gatehouse read ${enables}.` };
+  }
+  try {
+    await p.probeCredentialActivity();
+    return { check, severity: 'ok', message: `${GRAPH_PERMISSION.auditLogReadAll} is granted and the tenant's licence includes sign-in reports: Gatehouse reads ${enables}.` };
+  } catch (e) {
+    if (!isGatehouseError(e)) throw e;
+    const licence = e.code === 'IDP_FEATURE_UNAVAILABLE';
+    return { check, severity: 'info',
+      message: licence
+        ? `${GRAPH_PERMISSION.auditLogReadAll} is granted, but the tenant has no Microsoft Entra ID P1/P2, so Entra's credential sign-in report is unavailable; last use comes from the gateway only.`
+        : `Entra's credential sign-in report could not be read (${e.message}); last use comes from the gateway only.`,
+      ...(licence ? { hint: 'With Microsoft Entra ID P1 or P2 in the tenant, Gatehouse would also read ' + enables + '.' } : typeof e.extras.hint === 'string' ? { hint: e.extras.hint } : {}),
+      ...(typeof e.extras.idpCode === 'string' ? { idpCode: e.extras.idpCode } : {}) };
+  }
 }
 
 function localCertificateExpiry(p: EntraIdentityProvider): number | null {

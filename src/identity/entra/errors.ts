@@ -98,3 +98,23 @@ export function graphError(status: number, code: string, c: ErrorContext, operat
   return idpRejected(idpCode, `Microsoft Graph rejected ${operation} (HTTP ${status}, ${idpCode}).`,
     'See the Entra audit log for the same operation; if it persists, report it with the request id from the logs.', { idpStatus: status });
 }
+
+/**
+ * A sign-in report refused with 403: the tenant's licence (no Entra ID P1/P2) or the platform app's permission
+ * (AuditLog.Read.All). Both are optional extras for Gatehouse, so the hints say what they would add.
+ */
+export function signInReportRefused(code: string, c: ErrorContext, operation: string): GatehouseError {
+  if (code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
+    return new GatehouseError('IDP_FEATURE_UNAVAILABLE', `Entra refused to ${operation}: tenant ${c.tenant} has no Microsoft Entra ID P1/P2 licence.`, {
+      idpCode: code, idpStatus: 403,
+      hint: 'Entra\'s sign-in activity reports need Microsoft Entra ID P1 or P2 in the tenant. Without it, Gatehouse knows a ' +
+        'credential\'s last use from the gateway only; nothing else is affected.',
+    } satisfies IdpErrorExtras);
+  }
+  return new GatehouseError('IDP_PERMISSION_MISSING', `Microsoft Graph denied the platform app ${c.clientId} to ${operation}.`, {
+    idpCode: code || 'HTTP 403', idpStatus: 403, permission: 'AuditLog.Read.All',
+    hint: `Optional: add the Microsoft Graph application permission AuditLog.Read.All in ${portal(c)} → API permissions and grant ` +
+      'admin consent, so Gatehouse can read each credential\'s last sign-in from Entra (needs Entra ID P1/P2). ' +
+      'Without it, last use comes from the gateway only.',
+  } satisfies IdpErrorExtras & { permission: string });
+}

@@ -56,6 +56,7 @@ export class LocalIdentityProvider implements IdentityProvider {
   ensureResourceApp = unsupported('create resource apps');
   grantAppRole = unsupported('grant app roles');
   revokeAppRole = unsupported('revoke app roles');
+  listAppRoleGrants = unsupported('read app role assignments');
 }
 
 function unsupported(what: string): () => Promise<never> {

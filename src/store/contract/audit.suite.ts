@@ -89,6 +89,17 @@ export function auditSuite(store: () => Store): void {
     assert.equal(p2.nextCursor, null);
   });
 
+  test('list newest first pages backwards through the same events', async () => {
+    const entityId = f.unique('app');
+    const types = ['app.created', 'app.updated', 'app.registered', 'app.deleted'] as const;
+    for (const type of types) await appendMany(store(), 1, { entityId, type });
+    const p1 = await store().audit.list({ entityId, newestFirst: true }, { limit: 3 });
+    const p2 = await store().audit.list({ entityId, newestFirst: true }, { limit: 3, cursor: p1.nextCursor });
+    assert.deepEqual([...p1.items, ...p2.items].map((e) => e.type), [...types].reverse());
+    assert.ok(p1.items[0]!.seq > p1.items[1]!.seq);
+    assert.equal(p2.nextCursor, null);
+  });
+
   test('concurrent transactions appending never share or skip a seq', async () => {
     await Promise.all(Array.from({ length: 8 }, () => appendMany(store(), 3)));
     const seqs: number[] = [];

@@ -72,7 +72,7 @@ export const ENTITY_CASES: EntityCase[] = [
     name: 'credentials',
     repo: (r) => r.credentials,
     make: (o) => f.credential(o),
-    change: (c) => ({ ...c, state: 'retiring', retireAt: 5, removedAt: 6, lastUsedAt: 7, expiresAt: null, secretHash: null }),
+    change: (c) => ({ ...c, state: 'retiring', retireAt: 5, removedAt: 6, lastUsedAt: 7, lastUsedSource: 'idp', expiresAt: null, secretHash: null }),
     group: () => {
       const ownerId = f.unique('owner');
       return { over: { ownerId }, filter: { ownerId } };

@@ -75,7 +75,7 @@ export function filtersSuite(store: () => Store): void {
     const apiId = f.unique('api');
     const tierId = f.unique('tier');
     const a = f.contract({ appId: mine.id, apiId, tierId, state: 'approved' });
-    const b = f.contract({ appId: mine.id, apiId, state: 'requested' });
+    const b = f.contract({ appId: mine.id, apiId, state: 'revoked' }); // one live contract per (app, API): see 003
     const c = f.contract({ appId: other.id, apiId, tierId, state: 'approved' });
     await store().transaction(async (tx) => {
       await tx.apps.insert(mine);

@@ -9,8 +9,8 @@ export { lifecycleMigration } from './migration.ts';
 
 /**
  * The lifecycle store in the same database as `store` (opened by openStore). Its tables are created by the
- * `100_lifecycle` migration; `ensureSchema` (default true) also creates them here if missing — every statement is
- * `if not exists`, so this is harmless once the migration is registered.
+ * `002_lifecycle` migration (and `004_alert_kind` adds the ledger's notice kind); `ensureSchema` (default true) also
+ * creates them here if missing — every statement is `if not exists`, so this is harmless once the migrations ran.
  */
 export async function openLifecycleStore(store: Store, options: { ensureSchema?: boolean } = {}): Promise<LifecycleStore> {
   const db = databaseOf(store);

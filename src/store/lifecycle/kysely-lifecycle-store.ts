@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type {
-  AlertChannelName, AlertRecord, AlertStatus, DeliveryAttempt, LeaseHandle, LifecycleStore, SecretDeliveryRecord,
+  AlertChannelName, AlertKind, AlertRecord, AlertStatus, DeliveryAttempt, LeaseHandle, LifecycleStore, SecretDeliveryRecord,
 } from '../../core/ports/lifecycle.ts';
 import type { LifecycleAlertsTable, LifecycleDatabase } from './schema.ts';
 
@@ -12,6 +12,7 @@ const numOrNull = (v: number | string | null): number | null => (v === null ? nu
 function toAlert(r: LifecycleAlertsTable): AlertRecord {
   return {
     id: r.id,
+    kind: r.kind as AlertKind,
     credentialId: r.credential_id,
     thresholdDays: Number(r.threshold_days),
     channel: r.channel as AlertChannelName,
@@ -58,6 +59,7 @@ export function createKyselyLifecycleStore(anyDb: Kysely<any>, dialect: Dialect)
         .insertInto('lifecycle_alerts')
         .values({
           id: alert.id,
+          kind: alert.kind,
           credential_id: alert.credentialId,
           threshold_days: alert.thresholdDays,
           channel: alert.channel,
@@ -106,6 +108,7 @@ export function createKyselyLifecycleStore(anyDb: Kysely<any>, dialect: Dialect)
       if (filter.credentialId) q = q.where('credential_id', '=', filter.credentialId);
       if (filter.channel) q = q.where('channel', '=', filter.channel);
       if (filter.status) q = q.where('status', '=', filter.status);
+      if (filter.kind) q = q.where('kind', '=', filter.kind);
       return (await q.orderBy('created_at').orderBy('id').execute()).map(toAlert);
     },
 

@@ -10,7 +10,7 @@ const PG = process.env.GATEHOUSE_TEST_PG;
 
 function alert(over: Partial<AlertRecord> = {}): AlertRecord {
   return {
-    id: 'alr_' + randomBytes(6).toString('hex'), credentialId: 'crd_1', thresholdDays: 30, channel: 'webhook', status: 'pending',
+    id: 'alr_' + randomBytes(6).toString('hex'), kind: 'expiry', credentialId: 'crd_1', thresholdDays: 30, channel: 'webhook', status: 'pending',
     payload: { hello: 'world' }, attempts: 0, nextAttemptAt: 1000, lastError: null, createdAt: 1000, sentAt: null, ...over,
   };
 }
@@ -33,6 +33,18 @@ function suite(name: string, open: () => Promise<{ store: Store; cleanup: () => 
       assert.equal(await ls.claimAlert(alert({ channel: 'email' })), true);
       assert.equal(await ls.claimAlert(alert({ thresholdDays: 7 })), true);
       assert.equal((await ls.listAlerts({ credentialId: 'crd_1' })).length, 3);
+    });
+
+    test('rotation notices share the ledger: their own kind, threshold 0, once per channel', async () => {
+      const notice = (channel: AlertRecord['channel']) => alert({ kind: 'rotation', credentialId: 'crd_new', thresholdDays: 0, channel });
+      assert.equal(await ls.claimAlert(notice('webhook')), true);
+      assert.equal(await ls.claimAlert(notice('webhook')), false);
+      assert.equal(await ls.claimAlert(notice('email')), true);
+      assert.equal(await ls.claimAlert(alert({ credentialId: 'crd_new', thresholdDays: 30 })), true, 'a later expiry alert of the new credential');
+      assert.deepEqual((await ls.listAlerts({ credentialId: 'crd_new', kind: 'rotation' })).map((a) => [a.kind, a.channel, a.thresholdDays]).sort(),
+        [['rotation', 'email', 0], ['rotation', 'webhook', 0]]);
+      assert.deepEqual((await ls.listAlerts({ credentialId: 'crd_new', kind: 'expiry' })).map((a) => a.thresholdDays), [30]);
+      assert.ok((await ls.dueAlerts(1000, 100)).some((a) => a.kind === 'rotation'), 'due like any alert');
     });
 
     test('due alerts, updates and the delivery log', async () => {
@@ -122,6 +134,31 @@ test('registered after the store migrations, it migrates a fresh database and an
     const result = await both.migrateToLatest();
     assert.equal(result.error, undefined);
     assert.deepEqual(result.results?.map((r) => [r.migrationName, r.status]), [['100_lifecycle', 'Success']]);
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('004 adds the notice kind to an existing ledger; earlier rows are expiry alerts', async () => {
+  const { Kysely, Migrator } = await import('kysely');
+  const { sqliteDialect } = await import('../sqlite.ts');
+  const { initialMigration } = await import('../migrations/001_initial.ts');
+  const { lifecycleMigration } = await import('./migration.ts');
+  const { alertKindMigration } = await import('../migrations/004_alert_kind.ts');
+  const db = new Kysely<any>({ dialect: sqliteDialect(':memory:') });
+  try {
+    const before = { '001_initial': initialMigration('sqlite'), '002_lifecycle': lifecycleMigration };
+    assert.equal((await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest()).error, undefined);
+    await db.insertInto('lifecycle_alerts').values({
+      id: 'alr_old.webhook', credential_id: 'crd_old', threshold_days: 7, channel: 'webhook', status: 'sent', payload: '{}',
+      attempts: 1, next_attempt_at: 1, last_error: null, created_at: 1, sent_at: 2,
+    }).execute();
+    const result = await new Migrator({ db, provider: { getMigrations: async () => ({ ...before, '004_alert_kind': alertKindMigration }) } }).migrateToLatest();
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.results?.map((r) => [r.migrationName, r.status]), [['004_alert_kind', 'Success']]);
+    const { createKyselyLifecycleStore } = await import('./kysely-lifecycle-store.ts');
+    const [old] = await createKyselyLifecycleStore(db, 'sqlite').listAlerts({ credentialId: 'crd_old' });
+    assert.equal(old!.kind, 'expiry');
   } finally {
     await db.destroy();
   }

@@ -4,6 +4,8 @@
  */
 export interface LifecycleAlertsTable {
   id: string;
+  /** Added by migration 004 (default 'expiry'). */
+  kind: string;
   credential_id: string;
   threshold_days: number;
   channel: string;

@@ -27,7 +27,7 @@ export function auditFromRow(r: Selectable<Database['audit_events']>, json: Json
   };
 }
 
-/** The audit log is ordered and paged by seq (its true order), not by id. `from` is inclusive, `to` exclusive. */
+/** The audit log is ordered and paged by seq (its true order; `newestFirst` reverses it), not by id. `from` is inclusive, `to` exclusive. */
 export function auditLog(ctx: StoreContext): AuditLog {
   return {
     append: (input) =>
@@ -79,8 +79,9 @@ export function auditLog(ctx: StoreContext): AuditLog {
         if (filter.type !== undefined) query = query.where('type', '=', filter.type);
         if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
         if (filter.to !== undefined) query = query.where('at', '<', filter.to);
-        if (after !== null) query = query.where('seq', '>', after);
-        const rows = await query.orderBy('seq').orderBy('id').limit(limit + 1).execute();
+        const direction = filter.newestFirst ? 'desc' : 'asc';
+        if (after !== null) query = query.where('seq', filter.newestFirst ? '<' : '>', after);
+        const rows = await query.orderBy('seq', direction).orderBy('id', direction).limit(limit + 1).execute();
         return toPage(rows, limit, (r) => auditFromRow(r, ctx.json), (r) => r.seq);
       }),
 

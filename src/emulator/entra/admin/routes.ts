@@ -19,6 +19,7 @@ import { seedApp } from './seed.ts';
  *   POST   /_emulator/keys/rotate                {emergency?: boolean}
  *   PUT    /_emulator/policy                     {tenantId?, isEnabled?, passwordMaxLifetime?, passwordAdditionBlocked?}
  *   PATCH  /_emulator/settings                   {ownedByReadScope?, ownedObjectQuota?, tokenLifetimeSeconds?}
+ *   GET|PUT /_emulator/licence                   {licence: 'free'|'P1'|'P2', tenantId?} the tenant's Entra ID licence
  */
 export async function routeAdmin(ctx: EmulatorContext, req: EmulatorRequest): Promise<EmulatorResponse | undefined> {
   const control = createControl(ctx);
@@ -60,6 +61,8 @@ export async function routeAdmin(ctx: EmulatorContext, req: EmulatorRequest): Pr
       case 'PUT /policy':
         control.setAppManagementPolicy(input);
         return noContent();
+      case 'GET /licence': return json(200, { tenants: control.licences() });
+      case 'PUT /licence': return json(200, control.setLicence(input.licence, input.tenantId));
       case 'PATCH /settings':
         control.updateSettings(pickSettings(input));
         return json(200, { ...ctx.settings });

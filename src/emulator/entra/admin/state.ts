@@ -20,6 +20,7 @@ export function snapshot(ctx: EmulatorContext): GraphJson {
     tenants: [...ctx.directory.tenants.values()].map((t) => ({
       id: t.id,
       domain: t.domain,
+      licence: t.licence,
       applications: [...t.applications.values()].map(describe),
       servicePrincipals: [...t.servicePrincipals.values()].map(describe),
       policy: policyBody(t.policy),

@@ -26,3 +26,7 @@ export const badRequest = (message: string, details: DirectoryError['details'] =
 
 export const denied = (): DirectoryError =>
   new DirectoryError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+
+/** Sign-in logs and reports in a tenant without Entra ID P1/P2 (the same code Graph uses for B2C tenants). */
+export const nonPremiumTenant = (): DirectoryError =>
+  new DirectoryError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");

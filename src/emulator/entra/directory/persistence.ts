@@ -21,6 +21,8 @@ interface SavedTenant {
   displayName: string;
   graphServicePrincipalId: string;
   policy: Tenant['policy'];
+  /** Absent in files written before licences were modelled: those tenants stay premium. */
+  licence?: Tenant['licence'];
   applications: (Omit<ApplicationRecord, 'certificates'> & { certificates: { keyId: string; addedAtMs: number }[] })[];
   servicePrincipals: ServicePrincipalRecord[];
   audits: GraphJson[];
@@ -32,7 +34,7 @@ export function saveDirectory<Extra>(file: string, directory: Directory, extra: 
     version: 1,
     extra,
     tenants: [...directory.tenants.values()].map((t) => ({
-      id: t.id, domain: t.domain, displayName: t.displayName, graphServicePrincipalId: t.graphServicePrincipalId, policy: t.policy,
+      id: t.id, domain: t.domain, displayName: t.displayName, graphServicePrincipalId: t.graphServicePrincipalId, policy: t.policy, licence: t.licence,
       applications: [...t.applications.values()].map((a) => ({ ...a, certificates: a.certificates.map((c) => ({ keyId: c.keyId, addedAtMs: c.addedAtMs })) })),
       servicePrincipals: [...t.servicePrincipals.values()],
       audits: t.audits,
@@ -52,6 +54,7 @@ export function loadDirectory<Extra>(file: string): { directory: Directory; extr
   for (const st of saved.tenants) {
     const tenant = new Tenant(st.id, st.domain, st.displayName, 0, st.graphServicePrincipalId);
     tenant.policy = st.policy;
+    if (st.licence) tenant.licence = st.licence;
     tenant.servicePrincipals.clear();
     for (const sp of st.servicePrincipals) tenant.servicePrincipals.set(sp.id, { ...sp, createdAtMs: sinceEver(sp.createdAtMs) });
     for (const app of st.applications) {

@@ -19,6 +19,13 @@ export interface SignInRecord {
   failureReason: string | null;
 }
 
+/**
+ * The tenant's Microsoft Entra ID licence. Sign-in logs and the sign-in activity reports need P1 or P2; a free
+ * tenant gets 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant from them.
+ */
+export type TenantLicence = 'free' | 'P1' | 'P2';
+export const TENANT_LICENCES: readonly TenantLicence[] = ['free', 'P1', 'P2'];
+
 /** Everything one Entra tenant holds. Objects are looked up by object id; alternate keys are scanned. */
 export class Tenant {
   readonly applications = new Map<string, ApplicationRecord>();
@@ -26,6 +33,8 @@ export class Tenant {
   readonly audits: GraphJson[] = [];
   readonly signIns: SignInRecord[] = [];
   policy: AppManagementPolicy = { id: '00000000-0000-0000-0000-000000000000', isEnabled: false };
+  /** Premium by default, so the sandbox shows what sign-in reports enable; set 'free' to see the refusal. */
+  licence: TenantLicence = 'P2';
   readonly graphServicePrincipalId: string;
 
   constructor(

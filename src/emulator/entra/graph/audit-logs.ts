@@ -3,7 +3,7 @@ import { json } from '../http.ts';
 import type { GraphJson } from '../directory/model.ts';
 import { notFound } from '../directory/errors.ts';
 import type { GraphCall } from './call.ts';
-import { can, ensure } from './permissions.ts';
+import { can, ensure, ensureSignInReports } from './permissions.ts';
 import { listResponse } from './odata.ts';
 
 /** GET /auditLogs/directoryAudits (newest first, as Graph returns them). Needs AuditLog.Read.All. */
@@ -20,9 +20,12 @@ export function getDirectoryAudit(call: GraphCall, id: string): EmulatorResponse
   return json(200, { '@odata.context': `${call.ctx.url}/${call.version}/$metadata#auditLogs/directoryAudits/$entity`, ...entry });
 }
 
-/** beta GET /auditLogs/signIns: service-principal sign-ins from the emulator's own token endpoint, failures included. */
+/**
+ * beta GET /auditLogs/signIns: service-principal sign-ins from the emulator's own token endpoint, failures included.
+ * Needs AuditLog.Read.All and Entra ID P1/P2.
+ */
 export function listSignIns(call: GraphCall): EmulatorResponse {
-  ensure(can.readAudit(call.caller));
+  ensureSignInReports(call.caller);
   const items: GraphJson[] = [...call.tenant.signIns].reverse().map((s) => ({
     id: s.id,
     createdDateTime: new Date(s.createdAtMs).toISOString(),

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context.ts';
 import type { DirectoryRecord } from '../directory/model.ts';
-import { denied } from '../directory/errors.ts';
+import { denied, nonPremiumTenant } from '../directory/errors.ts';
 import type { Caller } from './auth.ts';
 
 const WRITE_ALL = ['Application.ReadWrite.All', 'Directory.ReadWrite.All'];
@@ -33,6 +33,16 @@ export function owns(caller: Caller, record: DirectoryRecord): boolean {
 
 export function ensure(allowed: boolean): void {
   if (!allowed) throw denied();
+}
+
+/**
+ * Sign-in logs and sign-in activity reports: AuditLog.Read.All first (403 Authorization_RequestDenied), then the
+ * tenant's licence (403 Authentication_RequestFromNonPremiumTenantOrB2CTenant without P1/P2). Directory audits need
+ * only the permission: free tenants have them too.
+ */
+export function ensureSignInReports(caller: Caller): void {
+  ensure(can.readAudit(caller));
+  if (caller.tenant.licence === 'free') throw nonPremiumTenant();
 }
 
 /** Whether OwnedBy list results must be limited to owned objects. */

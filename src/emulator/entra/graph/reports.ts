@@ -4,16 +4,17 @@ import type { GraphJson } from '../directory/model.ts';
 import type { SignInRecord } from '../directory/tenant.ts';
 import { notFound } from '../directory/errors.ts';
 import type { GraphCall } from './call.ts';
-import { can, ensure } from './permissions.ts';
+import { ensureSignInReports } from './permissions.ts';
 import { listResponse } from './odata.ts';
 
 /**
  * beta /reports/servicePrincipalSignInActivities and /reports/appCredentialSignInActivities, derived from the
  * emulator's own sign-in log: when each service principal last signed in (as client or as resource), and when each
- * credential was last used — what a rotation needs to know before removing an old secret.
+ * credential was last used — what a rotation needs to know before removing an old secret. Like Entra, they need
+ * AuditLog.Read.All and a tenant with Entra ID P1/P2.
  */
 export function servicePrincipalSignInActivities(call: GraphCall, id?: string): EmulatorResponse {
-  ensure(can.readAudit(call.caller));
+  ensureSignInReports(call.caller);
   const bySp = new Map<string, { appId: string; client: SignInRecord[]; resource: SignInRecord[] }>();
   const entry = (spId: string, appId: string) => {
     let e = bySp.get(spId);
@@ -37,7 +38,7 @@ export function servicePrincipalSignInActivities(call: GraphCall, id?: string): 
 }
 
 export function appCredentialSignInActivities(call: GraphCall, id?: string): EmulatorResponse {
-  ensure(can.readAudit(call.caller));
+  ensureSignInReports(call.caller);
   const byKey = new Map<string, SignInRecord[]>();
   for (const s of call.tenant.signIns) {
     if (!s.credentialKeyId) continue;

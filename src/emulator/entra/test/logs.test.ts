@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEntraEmulator, type EntraEmulator } from '../index.ts';
-import { graphClient, sharedTestDataDir, tokenFor, tokenRequest } from './helpers.ts';
+import { graphClient, sharedTestDataDir, tokenFor, tokenRequest, trustingFetch } from './helpers.ts';
 
 describe('audit logs and sign-in reports', () => {
   let emu: EntraEmulator;
@@ -48,6 +48,38 @@ describe('audit logs and sign-in reports', () => {
     const g = graphClient(emu, await tokenFor(emu, plain.clientId, plain.clientSecret!));
     assert.equal((await g('GET', '/v1.0/auditLogs/directoryAudits')).status, 403);
     assert.equal((await g('GET', '/beta/reports/appCredentialSignInActivities')).status, 403);
+  });
+
+  test('sign-in logs and reports need Entra ID P1/P2: a free tenant gets 403 NonPremium, set through the admin API', async () => {
+    const admin = trustingFetch(emu);
+    const put = (body: unknown) => admin(`${emu.url}/_emulator/licence`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const current = await (await admin(`${emu.url}/_emulator/licence`)).json() as { tenants: { tenantId: string; licence: string }[] };
+    assert.deepEqual(current.tenants, [{ tenantId: emu.tenantId, licence: 'P2' }], 'premium by default');
+    assert.equal((await put({ licence: 'E5' })).status, 400);
+    const set = await put({ licence: 'free', tenantId: emu.tenantId });
+    assert.equal(set.status, 200);
+    assert.deepEqual(await set.json(), { tenantId: emu.tenantId, licence: 'free' });
+    try {
+      for (const path of ['/beta/reports/appCredentialSignInActivities', '/beta/reports/servicePrincipalSignInActivities', '/beta/auditLogs/signIns']) {
+        const r = await graph('GET', path);
+        assert.equal(r.status, 403, path);
+        assert.equal(r.body.error.code, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+        assert.equal(r.body.error.message, "Neither tenant is B2C or tenant doesn't have premium license");
+      }
+      assert.equal((await graph('GET', '/v1.0/auditLogs/directoryAudits?$top=1')).status, 200, 'directory audits come with every licence');
+      const state = emu.control.state() as { tenants: { licence: string }[] };
+      assert.equal(state.tenants[0]!.licence, 'free');
+      // Without the permission the permission is what Graph complains about, whatever the licence.
+      const plain = emu.control.seedApp({ displayName: 'no audit, free tenant', permissions: ['Application.Read.All'] });
+      const g = graphClient(emu, await tokenFor(emu, plain.clientId, plain.clientSecret!));
+      const denied = await g('GET', '/beta/reports/appCredentialSignInActivities');
+      assert.equal(denied.status, 403);
+      assert.equal(denied.body.error.code, 'Authorization_RequestDenied');
+    } finally {
+      emu.control.setLicence('P1');
+    }
+    assert.equal((await graph('GET', '/beta/reports/appCredentialSignInActivities')).status, 200, 'P1 is enough');
+    emu.control.setLicence('P2');
   });
 
   test('beta reports: last sign-in per service principal and per credential, fed by the token endpoint', async () => {

@@ -137,4 +137,8 @@ async function scenario(emu: EntraEmulator): Promise<void> {
   await g('GET', '/beta/reports/appCredentialSignInActivities');
   await g('GET', `/beta/reports/appCredentialSignInActivities/${other.secretKeyId}`);
   await g('GET', '/beta/reports/appCredentialSignInActivities/unknown');
+  emu.control.setLicence('free');
+  await g('GET', '/beta/reports/appCredentialSignInActivities');
+  await g('GET', '/beta/reports/servicePrincipalSignInActivities');
+  emu.control.setLicence('P2');
 }

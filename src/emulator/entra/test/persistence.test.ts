@@ -6,7 +6,7 @@ import { startEntraEmulator } from '../index.ts';
 import { graphClient, privateDataDir, tokenFor } from './helpers.ts';
 
 describe('persistDirectory', () => {
-  test('tenants, admin credentials, apps and secrets survive a restart', async () => {
+  test('tenants, admin credentials, apps, secrets and the licence survive a restart', async () => {
     const dir = await privateDataDir();
     try {
       const first = await startEntraEmulator({ dataDir: dir, persistDirectory: true, tenants: ['0f0e0d0c-0b0a-4909-8807-060504030201'] });
@@ -15,6 +15,7 @@ describe('persistDirectory', () => {
       const app = (await g('POST', '/v1.0/applications', { displayName: 'kept', uniqueName: 'kept-1' })).body;
       const secret = (await g('POST', `/v1.0/applications/${app.id}/addPassword`, {})).body.secretText;
       await g('POST', '/v1.0/servicePrincipals', { appId: app.appId });
+      first.control.setLicence('free');
       await first.close();
       assert.equal(statSync(join(dir, 'directory.json')).mode & 0o777, 0o600);
 
@@ -28,6 +29,7 @@ describe('persistDirectory', () => {
         await tokenFor(second, app.appId, secret);
         const upsert = await g2('PATCH', "/v1.0/applications(uniqueName='kept-1')", { displayName: 'kept v2' }, { prefer: 'create-if-missing' });
         assert.equal(upsert.status, 204, 'ownership survived too');
+        assert.deepEqual(second.control.licences(), [{ tenantId: first.tenantId, licence: 'free' }], 'and the licence');
       } finally {
         await second.close();
       }

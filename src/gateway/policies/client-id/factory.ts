@@ -45,6 +45,7 @@ export const clientIdPolicy: PolicyFactory<ClientIdConfig> = {
           continue;
         }
         ctx.clientId = presented.clientId;
+        ctx.credentialId = verifier.credentialId;
         ctx.app = app;
         if (presented.fromAuthorization) ctx.stripAuthorization = true;
         return undefined;
