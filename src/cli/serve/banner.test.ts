@@ -8,6 +8,7 @@ test('banner without sandbox: how to configure a provider by hand', () => {
   const text = startBanner(base);
   assert.match(text, /gatehouse provider create local --kind local/);
   assert.match(text, /gatehouse token create ci/);
+  assert.match(text, /web console +http:\/\/127\.0\.0\.1:8080\//);
   assert.doesNotMatch(text, /emulator/);
 });
 

@@ -17,6 +17,7 @@ export function startBanner(info: { apiUrl: string; gatewayUrl: string; store: s
     '',
     'Gatehouse is running.',
     `  management API  ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/v1/openapi.json)`,
+    `  web console     ${info.apiUrl}/   (sign in with an API token)`,
     `  gateway         ${info.gatewayUrl}`,
     `  store           ${info.store}`,
     '',
