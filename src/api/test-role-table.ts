@@ -65,6 +65,7 @@ export const ROLE_TABLE: [method: string, path: string, allowed: Who[] | typeof 
   ['GET', '/v1/credentials', ANY],
   ['POST', '/v1/apps/{appId}/credentials/rotate', OWNER_WRITE],
   ['POST', '/v1/credentials/{id}/finish-rotation', OWNER_WRITE],
+  ['POST', '/v1/apps/{appId}/credentials/{credentialId}/extend-grace', STAFF_WRITE],
   ['GET', '/v1/reports/stale-clients', STAFF_READ],
   ['GET', '/v1/deliveries/{id}', PUBLIC],
 ];

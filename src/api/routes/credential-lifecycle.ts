@@ -17,6 +17,13 @@ export const credentialRotate = z
   .strict()
   .openapi('CredentialRotate');
 
+export const credentialExtendGrace = z
+  .object({
+    days: z.number().int().min(1).max(30).openapi({ description: 'Whole days added to the current retireAt; the new retireAt may be at most 30 days from now and not after the secret expires.' }),
+  })
+  .strict()
+  .openapi('CredentialExtendGrace');
+
 const inventoryItemSchema = z
   .object({
     credential: credentialSchema,
@@ -99,4 +106,16 @@ export function credentialLifecycleRoutes(app: OpenAPIHono<AppEnv>, lifecycle: L
     request: { params: z.object({ id: idOf('credential') }) },
     responses: { 200: { description: 'The removed credential', content: jsonContent(credentialSchema) }, ...problems(400, 401, 403, 404, 409, 503) },
   }), async (c) => c.json(toWire(await (await lifecycle()).finishRotation(c.var.caller, c.req.valid('param').id)), 200));
+
+  addRoute(app, 'staff-write', createRoute({
+    method: 'post', path: '/v1/apps/{appId}/credentials/{credentialId}/extend-grace', tags, summary: 'Keep a retiring secret working longer',
+    description: 'Moves the retireAt of a retiring secret later by `days` (audited as credential.retiring), for a client that has not deployed its new secret yet. ' +
+      'At most 30 days from now and never past the secret\'s own expiry.',
+    request: { params: z.object({ appId: idOf('app'), credentialId: idOf('credential') }), body: jsonBodyOf(credentialExtendGrace) },
+    responses: { 200: { description: 'The retiring credential with its new retireAt', content: jsonContent(credentialSchema) }, ...problems(400, 401, 403, 404, 409, 413, 415, 503) },
+  }), async (c) => {
+    const { appId, credentialId } = c.req.valid('param');
+    const extended = await (await lifecycle()).extendGrace(c.var.caller, appId, credentialId, c.req.valid('json').days);
+    return c.json(toWire(extended), 200);
+  });
 }

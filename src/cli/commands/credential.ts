@@ -115,6 +115,18 @@ export function credentialCommand(ctx: CliContext): Command {
     });
 
   credential
+    .command('extend-grace <credentialId>')
+    .description('keep a retiring secret working longer, for a client that has not deployed its new secret yet (admin, operator)')
+    .requiredOption('--app <appId>', 'the client app')
+    .requiredOption('--by <duration>', 'added to the end of the grace period (e.g. 3d; the end may be at most 30 days from now)')
+    .action(async (credentialId: string, o: { app: string; by: string }, cmd: Command) => {
+      const { days, rounded } = parseDays(o.by, '--by');
+      if (rounded) ctx.note(`note: rounded up to ${days} day(s), the API counts whole days`);
+      const extended = await ctx.client(cmd).post<CredentialJson>(`/v1/apps/${seg(o.app)}/credentials/${seg(credentialId)}/extend-grace`, { days });
+      ctx.done(cmd, extended, `credential ${extended.id} keeps working until ${extended.retireAt ?? '(unknown)'}`);
+    });
+
+  credential
     .command('create')
     .description('create a client secret; it is printed once and cannot be shown again')
     .requiredOption('--app <appId>', 'the client app')

@@ -22,6 +22,8 @@ export interface LifecycleDeps {
    * that app: a rotation nobody hears about would break the client at the end of its grace period.
    */
   rotationNotices?: RotationNoticeDeps;
+  /** How long before removal a still-used retiring secret is warned about (default 24 h, retirement-watch.ts). */
+  retirementWarningWindowMs?: number;
 }
 
 /** The read-only part (inventory, stale report, metrics). */

@@ -1,6 +1,6 @@
 import { ENTRA_ACTIVITY } from '../../core/audit-catalog.ts';
 import type { ClientApp, Credential, Environment, Provider } from '../../core/domain.ts';
-import { GatehouseError } from '../../core/errors.ts';
+import { GatehouseError, notFound } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import { hashSecret } from '../../core/secrets.ts';
 import { audit, DAY_MS, listAll, mustGet, type Caller } from '../context.ts';
@@ -130,4 +130,51 @@ async function credentialsToRetire(deps: LifecycleDeps, app: ClientApp, credenti
 export function withoutHash(c: Credential): PublicCredential {
   const { secretHash: _hidden, ...rest } = c;
   return rest;
+}
+
+/** How far past now a grace window may be extended: long enough to ship a deployment, short enough not to become a second key. */
+export const MAX_GRACE_EXTENSION_DAYS = 30;
+
+export interface GraceExtensionInput {
+  appId: string;
+  credentialId: string;
+  /** Whole days added to the current `retireAt`, 1..30. */
+  days: number;
+}
+
+/**
+ * Keeps a retiring secret working longer (`POST /v1/apps/{appId}/credentials/{credentialId}/extend-grace`): moves its
+ * `retireAt` later by `days`, at most MAX_GRACE_EXTENSION_DAYS past now and never past the secret's own expiry (the
+ * IdP refuses it then anyway). Audited as `credential.retiring` with the new `retireAt`, in the same transaction.
+ * Staff only (the route): it prolongs a secret the owner may believe replaced.
+ */
+export async function extendGrace(deps: LifecycleDeps, caller: Caller, input: GraceExtensionInput): Promise<PublicCredential> {
+  if (!Number.isInteger(input.days) || input.days < 1 || input.days > MAX_GRACE_EXTENSION_DAYS) {
+    throw new GatehouseError('VALIDATION_FAILED', `days: must be a whole number of days from 1 to ${MAX_GRACE_EXTENSION_DAYS}.`, {
+      errors: [{ path: 'days', message: `must be 1..${MAX_GRACE_EXTENSION_DAYS}` }],
+    });
+  }
+  const app = await visibleApp(deps.store, caller, input.appId);
+  const now = deps.clock.now();
+  return deps.store.transaction(async (tx) => {
+    const before = await tx.credentials.get(input.credentialId);
+    if (!before || before.ownerType !== 'app' || before.ownerId !== app.id) throw notFound('credential', input.credentialId);
+    if (before.state !== 'retiring' || before.retireAt === null || before.retireAt <= now) {
+      throw new GatehouseError('INVALID_STATE_TRANSITION',
+        `Credential ${before.id} is ${before.state === 'retiring' ? 'past its grace window' : before.state}; only a retiring credential inside its grace window can be extended.`,
+        { state: before.state });
+    }
+    const retireAt = before.retireAt + input.days * DAY_MS;
+    const limit = Math.min(now + MAX_GRACE_EXTENSION_DAYS * DAY_MS, before.expiresAt ?? Infinity);
+    if (retireAt > limit) {
+      const why = before.expiresAt !== null && before.expiresAt < now + MAX_GRACE_EXTENSION_DAYS * DAY_MS ? 'the secret expires' : `${MAX_GRACE_EXTENSION_DAYS} days from now`;
+      throw new GatehouseError('VALIDATION_FAILED', `days: the grace window may not end after ${new Date(limit).toISOString()} (${why}).`, {
+        errors: [{ path: 'days', message: `ends after ${new Date(limit).toISOString()}` }],
+      });
+    }
+    const after: Credential = { ...before, retireAt };
+    await tx.credentials.update(after);
+    await audit(tx, caller, now, { type: 'credential.retiring', entityType: 'credential', entityId: after.id, before, after });
+    return withoutHash(after);
+  });
 }

@@ -9,6 +9,7 @@ import type { LifecycleDeps } from './deps.ts';
 import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanReport } from './expiry-watch.ts';
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
 import { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
+import { planRetirementWarnings, type RetirementWatchReport } from './retirement-watch.ts';
 import type { RotationNoticeDeps } from './rotation-notice.ts';
 import { providerRotationPhase, type ProviderPhaseDeps, type ProviderPhaseReport } from './provider-credential-phase.ts';
 import { credentialActivityPhase, type CredentialActivityDeps, type CredentialActivityReport } from './credential-activity.ts';
@@ -44,6 +45,7 @@ export interface TickReport {
   /** False when another node holds the lease (or a tick was already running here). */
   ran: boolean;
   plan?: PlanReport;
+  retirementWatch?: RetirementWatchReport;
   delivery?: DeliveryReport;
   sweep?: SweepReport;
   scheduledRotation?: ScheduledRotationReport;
@@ -105,6 +107,8 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
     // Rotation first: a secret rotated at a threshold gets its rotation notice, not also an alert to rotate it, and
     // the notice goes out in this tick's delivery.
     report.scheduledRotation = await phase(report, 'scheduled-rotation', () => scheduledRotationPhase(deps));
+    // Before delivery, so a "retiring secret still in use" warning goes out in the tick that plans it.
+    report.retirementWatch = await phase(report, 'retirement-watch', () => planRetirementWarnings(deps, channelNames));
     report.plan = await phase(report, 'plan', () => planExpiryAlerts(deps, channelNames));
     if (!(await stillHeld())) return report;
     report.delivery = await phase(report, 'deliver', () => deliverDueAlerts(deps, options.channels));

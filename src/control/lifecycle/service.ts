@@ -3,7 +3,7 @@ import { isStaff, type Caller } from '../context.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { listCredentialInventory, type InventoryItem } from './inventory.ts';
 import { parseIsoDuration } from './iso-duration.ts';
-import { rotateCredential, type RotationInput, type RotationResult } from './rotation.ts';
+import { extendGrace, rotateCredential, type RotationInput, type RotationResult } from './rotation.ts';
 import { fetchSecretDelivery, type FetchedSecret } from './secret-delivery.ts';
 import { DEFAULT_UNUSED_DAYS, staleClientReport, type StaleReport } from './stale-report.ts';
 import { finishRotation } from './sweeper.ts';
@@ -45,6 +45,11 @@ export class LifecycleService {
   /** `POST /v1/apps/{appId}/credentials/rotate`. */
   async rotate(caller: Caller, appId: string, body: Omit<RotationInput, 'appId'> = {}): Promise<RotationResult> {
     return rotateCredential(this.deps, caller, { ...body, appId });
+  }
+
+  /** `POST /v1/apps/{appId}/credentials/{credentialId}/extend-grace` (admin, operator: the route checks the role). */
+  async extendGrace(caller: Caller, appId: string, credentialId: string, days: number) {
+    return extendGrace(this.deps, caller, { appId, credentialId, days });
   }
 
   /** `POST /v1/credentials/{credentialId}/finish-rotation`. */

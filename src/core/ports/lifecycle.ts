@@ -5,7 +5,9 @@
  * - Alert ledger: one row per (credential, threshold, channel). The unique key is what makes an alert fire
  *   exactly once, across restarts and across nodes; the row doubles as an outbox (pending → sent | failed).
  *   It carries two kinds of notice: expiry alerts, and rotation notices (a scheduled rotation tells the app's
- *   owner where to fetch the new secret), keyed on the NEW credential with threshold 0 — once per rotation and channel.
+ *   owner where to fetch the new secret), keyed on the NEW credential with threshold 0 — once per rotation and channel;
+ *   and retirement warnings (a replaced secret still in use shortly before its removal), keyed on the RETIRING
+ *   credential with threshold -1 (not 0: that credential may hold rotation-notice rows from its own creation).
  * - Delivery log: every attempt to hand an alert to a channel, with its outcome.
  * - Leases: named, owned, expiring rows acquired by compare-and-set, so scheduled work runs on one node at a time.
  * - Secret deliveries: one-time links for rotated secrets; only ciphertext is stored, the key travels in the link.
@@ -13,8 +15,12 @@
 
 export type AlertChannelName = 'webhook' | 'email' | 'audit';
 
-/** expiry: a credential crossed an alert threshold. rotation: a scheduled rotation replaced a secret (threshold 0). */
-export type AlertKind = 'expiry' | 'rotation';
+/**
+ * expiry: a credential crossed an alert threshold. rotation: a scheduled rotation replaced a secret (threshold 0).
+ * retirement: a retiring secret is still in use shortly before its removal (threshold -1). Stored as plain text (no
+ * CHECK constraint), so a new kind needs no migration.
+ */
+export type AlertKind = 'expiry' | 'rotation' | 'retirement';
 
 /** pending: to be delivered; sent: delivered; failed: gave up after the last retry; superseded: a tighter threshold fired instead. */
 export type AlertStatus = 'pending' | 'sent' | 'failed' | 'superseded';
@@ -22,14 +28,14 @@ export type AlertStatus = 'pending' | 'sent' | 'failed' | 'superseded';
 export interface AlertRecord {
   id: string;
   kind: AlertKind;
-  /** Expiry alert: the expiring credential. Rotation notice: the new credential (one per rotation). */
+  /** Expiry alert: the expiring credential. Rotation notice: the new credential (one per rotation). Retirement warning: the retiring one. */
   credentialId: string;
-  /** Expiry alert: the threshold crossed (whole days, at least 1). Rotation notice: 0. */
+  /** Expiry alert: the threshold crossed (whole days, at least 1). Rotation notice: 0. Retirement warning: -1. */
   thresholdDays: number;
   channel: AlertChannelName;
   status: AlertStatus;
   /**
-   * Frozen when the alert was planned so every retry sends the same message. Expiry alert: the composed notification.
+   * Frozen when the alert was planned so every retry sends the same message. Expiry alert and retirement warning: the composed notification.
    * Rotation notice: the facts it is composed from, plus the one-time link sealed with the master key for the rows of
    * the channels that carry it (the database alone must not open the link).
    */
