@@ -6,6 +6,9 @@ import type { Store } from '../core/ports/store.ts';
 import { authenticateToken, callerOf } from '../control/tokens.ts';
 import type { AppEnv } from './env.ts';
 
+/** How precisely an API token's `lastUsedAt` is kept. */
+export const TOKEN_LAST_USE_RESOLUTION_MS = 60_000;
+
 /** Resolves `Authorization: Bearer gh_…` into the request's caller; 401 (with the reason's code) otherwise. */
 export function authenticate(store: Store, clock: Clock): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -14,6 +17,12 @@ export function authenticate(store: Store, clock: Clock): MiddlewareHandler<AppE
     if (!match) throw new GatehouseError('UNAUTHENTICATED', 'Send an API token: Authorization: Bearer gh_…');
     const token = await authenticateToken(store, match[1]!, clock);
     c.set('caller', callerOf(token));
+    // Last use, at most once a minute per token (a write per call would cost more than the call), never failing
+    // the request: it is what tells an admin which tokens are still in use before revoking old ones.
+    const now = clock.now();
+    if (token.lastUsedAt === null || now - token.lastUsedAt >= TOKEN_LAST_USE_RESOLUTION_MS) {
+      await store.apiTokens.recordLastUse(token.id, now).catch(() => false);
+    }
     await next();
   };
 }

@@ -80,6 +80,16 @@ describe('resources through the REST API', () => {
     assert.equal(after.json.state, 'revoked');
   });
 
+  test('APIs and apps filter by exact name; a consumer still sees only its own apps', async () => {
+    const { api, appA, appB } = f.world;
+    const apis = await f.call(f.tokens.viewer, 'GET', `/v1/apis?name=${api.name}`);
+    assert.deepEqual(apis.json.items.map((a: { id: string }) => a.id), [api.id]);
+    assert.deepEqual((await f.call(f.tokens.viewer, 'GET', '/v1/apis?name=no-such-api')).json.items, []);
+    assert.deepEqual((await f.call(f.tokens.operator, 'GET', `/v1/apps?name=${appB.name}`)).json.items.map((a: { id: string }) => a.id), [appB.id]);
+    assert.deepEqual((await f.call(f.tokens.consumerA, 'GET', `/v1/apps?name=${appA.name}`)).json.items.map((a: { id: string }) => a.id), [appA.id]);
+    assert.deepEqual((await f.call(f.tokens.consumerA, 'GET', `/v1/apps?name=${appB.name}`)).json.items, [], "another team's app stays invisible by name");
+  });
+
   test('audit queries filter by entity, type, actor and time; verify reports a sound chain', async () => {
     const byType = await f.call(f.tokens.viewer, 'GET', '/v1/audit?type=app.created');
     assert.ok(byType.json.items.length >= 2);

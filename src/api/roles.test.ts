@@ -98,6 +98,19 @@ describe('GET /v1/me', () => {
     assert.equal(seen.size, ANY.length, 'each token sees itself');
   });
 
+  test("a token's last use is kept to the minute, without counting as a change", async () => {
+    const probe = (await f.call(f.tokens.admin, 'POST', '/v1/tokens', { name: 'last-use-probe', role: 'viewer' })).json.secret as string;
+    const before = await f.snapshot();
+    const t0 = f.clock.now();
+    assert.equal((await f.call(probe, 'GET', '/v1/me')).json.lastUsedAt, new Date(t0).toISOString(), 'the first call is recorded');
+    f.clock.advance(59_000);
+    assert.equal((await f.call(probe, 'GET', '/v1/me')).json.lastUsedAt, new Date(t0).toISOString(), 'not rewritten within the minute');
+    f.clock.advance(1_000);
+    await f.call(probe, 'GET', '/v1/me');
+    assert.equal((await f.call(probe, 'GET', '/v1/me')).json.lastUsedAt, new Date(t0 + 60_000).toISOString());
+    assert.deepEqual(await f.snapshot(), before, 'no change counted, no audit event: the gateway does not rebuild its snapshot');
+  });
+
   test('no token or a wrong one is 401', async () => {
     assert.equal((await f.call(null, 'GET', '/v1/me')).status, 401);
     assert.equal((await f.call('gh_' + 'x'.repeat(43), 'GET', '/v1/me')).status, 401);

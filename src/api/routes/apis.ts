@@ -59,7 +59,7 @@ const tags = ['apis'];
 export function apiRoutes(app: OpenAPIHono<AppEnv>, services: Services): void {
   addRoute(app, 'any', createRoute({
     method: 'get', path: '/v1/apis', tags, summary: 'List APIs',
-    request: { query: z.object({ ...pagingQuery, environmentId: idOf('environment').optional(), providerId: idOf('provider').optional() }) },
+    request: { query: z.object({ ...pagingQuery, environmentId: idOf('environment').optional(), providerId: idOf('provider').optional(), name: z.string().max(200).optional() }) },
     responses: { 200: { description: 'A page of APIs', content: jsonContent(listOf(apiSchema, 'ApiList')) }, ...problems(400, 401, 403) },
   }), async (c) => {
     const { limit, cursor, ...filter } = c.req.valid('query');

@@ -43,7 +43,7 @@ const tags = ['apps'];
 export function appRoutes(app: OpenAPIHono<AppEnv>, services: Services): void {
   addRoute(app, 'any', createRoute({
     method: 'get', path: '/v1/apps', tags, summary: 'List client apps (consumers: their own)',
-    request: { query: z.object({ ...pagingQuery, environmentId: idOf('environment').optional(), clientId: z.string().max(200).optional(), ownerSubject: z.string().max(200).optional() }) },
+    request: { query: z.object({ ...pagingQuery, environmentId: idOf('environment').optional(), clientId: z.string().max(200).optional(), ownerSubject: z.string().max(200).optional(), name: z.string().max(200).optional() }) },
     responses: { 200: { description: 'A page of apps', content: jsonContent(listOf(appSchema, 'AppList')) }, ...problems(400, 401, 403) },
   }), async (c) => {
     const { limit, cursor, ...filter } = c.req.valid('query');

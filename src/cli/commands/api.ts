@@ -53,9 +53,9 @@ function withFieldOptions(cmd: Command): Command {
 export function apiCommand(ctx: CliContext): Command {
   const api = new Command('api').description('APIs the gateway serves: base path, upstream, policies');
 
-  addPaging(api.command('list').description('list APIs').option('--env <environmentId>', 'only this environment')).action(
-    async (o: { env?: string } & PagingOptions, cmd: Command) => {
-      ctx.list(cmd, await fetchList<ApiJson>(ctx, cmd, '/v1/apis', { environmentId: o.env }, o), columns);
+  addPaging(api.command('list').description('list APIs').option('--env <environmentId>', 'only this environment').option('--name <name>', 'only APIs with this exact name')).action(
+    async (o: { env?: string; name?: string } & PagingOptions, cmd: Command) => {
+      ctx.list(cmd, await fetchList<ApiJson>(ctx, cmd, '/v1/apis', { environmentId: o.env, name: o.name }, o), columns);
     },
   );
 

@@ -17,9 +17,9 @@ const columns: Column<AppJson>[] = [
 export function appCommand(ctx: CliContext): Command {
   const app = new Command('app').description('client apps that consume APIs');
 
-  addPaging(app.command('list').description('list client apps').option('--env <environmentId>', 'only this environment')).action(
-    async (o: { env?: string } & PagingOptions, cmd: Command) => {
-      ctx.list(cmd, await fetchList<AppJson>(ctx, cmd, '/v1/apps', { environmentId: o.env }, o), columns);
+  addPaging(app.command('list').description('list client apps').option('--env <environmentId>', 'only this environment').option('--name <name>', 'only apps with this exact name')).action(
+    async (o: { env?: string; name?: string } & PagingOptions, cmd: Command) => {
+      ctx.list(cmd, await fetchList<AppJson>(ctx, cmd, '/v1/apps', { environmentId: o.env, name: o.name }, o), columns);
     },
   );
 

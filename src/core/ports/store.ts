@@ -40,9 +40,9 @@ export interface WritableRepository<T extends { id: string }, F = Record<string,
 
 export interface EnvironmentFilter { name?: string }
 export interface ProviderFilter { kind?: Provider['kind']; name?: string }
-export interface ApiFilter { environmentId?: string; providerId?: string }
+export interface ApiFilter { environmentId?: string; providerId?: string; name?: string }
 export interface TierFilter { apiId?: string }
-export interface AppFilter { environmentId?: string; ownerSubject?: string; clientId?: string; providerId?: string }
+export interface AppFilter { environmentId?: string; ownerSubject?: string; clientId?: string; providerId?: string; name?: string }
 export interface ContractFilter { appId?: string; apiId?: string; tierId?: string; state?: ContractState; ownerSubject?: string }
 export interface CredentialFilter {
   ownerType?: CredentialOwnerType;
@@ -115,6 +115,11 @@ export interface JobRepository extends WritableRepository<Job, JobFilter> {
 
 export interface ApiTokenRepository extends WritableRepository<ApiToken, ApiTokenFilter> {
   getByHash(tokenHash: string): Promise<ApiToken | null>;
+  /**
+   * Raises `lastUsedAt` to `at` when it is older (or unset). An observation, not a change: not audited and, outside a
+   * transaction, it does not move the change counter. Returns whether the row changed.
+   */
+  recordLastUse(id: string, at: number): Promise<boolean>;
 }
 
 export interface Repositories {

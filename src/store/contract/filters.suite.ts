@@ -39,6 +39,7 @@ export function filtersSuite(store: () => Store): void {
     assert.deepEqual(ids(await store().apis.list({ environmentId })), [a.id, b.id].sort());
     assert.deepEqual(ids(await store().apis.list({ providerId })), [a.id, c.id].sort());
     assert.deepEqual(ids(await store().apis.list({ environmentId, providerId })), [a.id]);
+    assert.deepEqual(ids(await store().apis.list({ environmentId, name: b.name })), [b.id], 'by exact name');
     assert.deepEqual((await store().apis.get(a.id))?.policies.map((p) => p.type), ['jwt', 'rate-limit', 'cors']);
   });
 
@@ -65,6 +66,7 @@ export function filtersSuite(store: () => Store): void {
     });
     assert.deepEqual(ids(await store().apps.list({ environmentId })), [a.id, b.id, c.id].sort());
     assert.deepEqual(ids(await store().apps.list({ ownerSubject })), [a.id, b.id].sort());
+    assert.deepEqual(ids(await store().apps.list({ environmentId, name: c.name })), [c.id], 'by exact name');
     assert.deepEqual(ids(await store().apps.list({ clientId })), [a.id]);
     assert.deepEqual(ids(await store().apps.list({ providerId })), [a.id]);
   });

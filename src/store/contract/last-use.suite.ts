@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Store } from '../../core/ports/store.ts';
 import * as f from './fixtures.ts';
 
-/** credentials.recordLastUse: keeps the newest observation and its source, without moving the change counter. */
+/** credentials/apiTokens.recordLastUse: keep the newest observation (and its source), without moving the change counter. */
 export function lastUseSuite(store: () => Store): void {
   test('raises lastUsedAt only forwards, records the source, ignores unknown ids', async () => {
     const row = f.credential();
@@ -32,5 +32,16 @@ export function lastUseSuite(store: () => Store): void {
     assert.equal(await store().changeCounter(), before);
     await store().transaction((tx) => tx.credentials.recordLastUse([{ credentialId: row.id, lastUsedAt: 43, source: 'idp' }]));
     assert.equal((await store().credentials.get(row.id))!.lastUsedAt, 43, 'works inside a transaction too');
+  });
+
+  test('API tokens: last use only moves forward, outside the change counter', async () => {
+    const token = f.apiToken();
+    await store().transaction((tx) => tx.apiTokens.insert(token));
+    const before = await store().changeCounter();
+    assert.equal(await store().apiTokens.recordLastUse(token.id, 2_000), true);
+    assert.equal(await store().apiTokens.recordLastUse(token.id, 1_000), false, 'older: ignored');
+    assert.equal(await store().apiTokens.recordLastUse('tok_00000000000000000000000000', 9_000), false, 'unknown id');
+    assert.equal((await store().apiTokens.get(token.id))!.lastUsedAt, 2_000);
+    assert.equal(await store().changeCounter(), before);
   });
 }

@@ -39,5 +39,14 @@ export function apiTokenRepository(ctx: StoreContext): ApiTokenRepository {
         const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
         return row ? apiTokenSpec.fromRow(row, ctx.json) : null;
       }),
+    recordLastUse: (id, at) =>
+      ctx.write(async ({ db }) => {
+        const result = await db.updateTable('api_tokens')
+          .set({ last_used_at: at })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) > 0;
+      }, { counted: false }),
   };
 }

@@ -31,7 +31,7 @@ export const apiSpec: EntitySpec<Api, ApiFilter, 'apis'> = {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }),
-  filter: (q, f) => whereEquals(q, 'apis', [['environment_id', f.environmentId], ['provider_id', f.providerId]]),
+  filter: (q, f) => whereEquals(q, 'apis', [['environment_id', f.environmentId], ['provider_id', f.providerId], ['name', f.name]]),
 };
 
 /**

@@ -38,6 +38,7 @@ export const appSpec: EntitySpec<ClientApp, AppFilter, 'apps'> = {
       ['owner_subject', f.ownerSubject],
       ['client_id', f.clientId],
       ['provider_id', f.providerId],
+      ['name', f.name],
     ]),
 };
 
