@@ -135,4 +135,37 @@ describe('app role per contract', () => {
     const jobs = await listAll((p) => h.store.jobs.list({ type: APP_ROLE_JOB }, p));
     assert.deepEqual(jobs.filter((j) => j.state !== 'succeeded').map((j) => `${j.key} ${j.state} ${j.lastError}`), []);
   });
+
+  test('a contract revoked while onboarding grants its role (and after that revoke\'s job ran) still loses the role', async () => {
+    // The race across two nodes: onboarding read the contract as approved; meanwhile it was revoked and the revoke's
+    // app-role job ran and found nothing to remove; then onboarding granted the role. Simulated by revoking the
+    // contract in the store right as the grant reaches Entra, without a job of its own.
+    const idp = h.identityFor(await h.provider());
+    const grant = idp.grantAppRole.bind(idp);
+    let revoked: Contract | null = null;
+    idp.grantAppRole = async (input) => {
+      const result = await grant(input);
+      if (!revoked) {
+        const [late] = (await h.store.contracts.list({ appId: lateApp.id, state: 'approved' })).items;
+        revoked = { ...late!, state: 'revoked', updatedAt: h.clock.now() };
+        await h.store.transaction((tx) => tx.contracts.update(revoked!));
+      }
+      return result;
+    };
+    let lateApp: ClientApp;
+    try {
+      ({ app: lateApp } = await h.addOnboardedApp('late-revoke', apiB));
+      await h.runner.runUntilIdle();
+    } finally {
+      idp.grantAppRole = grant;
+    }
+    assert.ok(revoked, 'the grant happened');
+    lateApp = (await h.store.apps.get(lateApp.id))!;
+    const tenant = (h.emu.control.state().tenants as any[])[0];
+    const clientSp = tenant.servicePrincipals.find((sp: any) => sp.appId === lateApp.registration!.clientId);
+    const resourceSp = tenant.servicePrincipals.find((sp: any) => sp.id === resourceApp.principalId);
+    assert.deepEqual(resourceSp._appRoleAssignedTo.filter((a: any) => a.principalId === clientSp.id), [], 'the late grant was converged away');
+    const jobs = await listAll((p) => h.store.jobs.list({ type: APP_ROLE_JOB, key: appRoleJobKey(lateApp.id, apiB.id) }, p));
+    assert.deepEqual(jobs.map((j) => j.state), ['succeeded'], 'onboarding asked for one convergence job');
+  });
 });

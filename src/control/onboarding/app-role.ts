@@ -1,7 +1,9 @@
 import { ENTRA_ACTIVITY } from '../../core/audit-catalog.ts';
 import { GatehouseError } from '../../core/errors.ts';
+import type { ClientApp, Contract, Job, Provider } from '../../core/domain.ts';
 import type { Repositories } from '../../core/ports/store.ts';
 import { audit, listAll } from '../context.ts';
+import { enqueueJob } from '../jobs/enqueue.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { JOB_CALLER, type OnboardingDeps } from './deps.ts';
 import { readResourceApp, roleIdForApi } from './names.ts';
@@ -19,6 +21,24 @@ export interface AppRolePayload {
 
 /** One job per (app, API) at a time; see enqueueJob. */
 export const appRoleJobKey = (appId: string, apiId: string) => `${appId}:${apiId}`;
+
+/**
+ * A registered app's contract was approved or revoked: make its app role for that API match (onboarding grants the
+ * roles of a new registration itself). A pending job of the key is reused, since it reads the state when it runs;
+ * a running one may have read it before this change, so the new job goes into the next free key slot instead.
+ */
+export async function requestAppRoleSync(tx: Repositories, now: number, app: ClientApp, contract: Contract, provider: Provider): Promise<Job | null> {
+  if (provider.kind === 'local' || !app.registration) return null;
+  const payload: AppRolePayload = { appId: app.id, apiId: contract.apiId, providerId: provider.id, contractId: contract.id };
+  const base = appRoleJobKey(app.id, contract.apiId);
+  for (let slot = 0; ; slot++) {
+    const key = slot === 0 ? base : `${base}#${slot}`;
+    const pending = (await tx.jobs.list({ type: APP_ROLE_JOB, key, state: 'pending' }, { limit: 1 })).items[0];
+    if (pending) return pending;
+    const running = (await tx.jobs.list({ type: APP_ROLE_JOB, key, state: 'running' }, { limit: 1 })).items[0];
+    if (!running) return (await enqueueJob(tx, now, { type: APP_ROLE_JOB, key, payload })).job;
+  }
+}
 
 /**
  * Makes the IdP match the store for one app and one API: the client holds the API's app role exactly when it has an

@@ -4,7 +4,7 @@ import { enqueueJob } from '../jobs/enqueue.ts';
 import { ONBOARD_JOB } from './onboard.ts';
 import { OFFBOARD_JOB, type OffboardPayload } from './offboard.ts';
 import { RESOURCE_APP_JOB } from './resource-app.ts';
-import { APP_ROLE_JOB, appRoleJobKey, type AppRolePayload } from './app-role.ts';
+export { requestAppRoleSync } from './app-role.ts';
 
 /**
  * What the CRUD services call, inside the transaction of the change that causes the work, so the job exists
@@ -33,20 +33,3 @@ export async function requestResourceAppSetup(tx: Repositories, now: number, env
   return (await enqueueJob(tx, now, { type: RESOURCE_APP_JOB, key: environmentId, payload: { environmentId, providerId: provider.id } })).job;
 }
 
-/**
- * A registered app's contract was approved or revoked: make its app role for that API match (onboarding grants the
- * roles of a new registration itself). A pending job of the key is reused, since it reads the state when it runs;
- * a running one may have read it before this change, so the new job goes into the next free key slot instead.
- */
-export async function requestAppRoleSync(tx: Repositories, now: number, app: ClientApp, contract: Contract, provider: Provider): Promise<Job | null> {
-  if (provider.kind === 'local' || !app.registration) return null;
-  const payload: AppRolePayload = { appId: app.id, apiId: contract.apiId, providerId: provider.id, contractId: contract.id };
-  const base = appRoleJobKey(app.id, contract.apiId);
-  for (let slot = 0; ; slot++) {
-    const key = slot === 0 ? base : `${base}#${slot}`;
-    const pending = (await tx.jobs.list({ type: APP_ROLE_JOB, key, state: 'pending' }, { limit: 1 })).items[0];
-    if (pending) return pending;
-    const running = (await tx.jobs.list({ type: APP_ROLE_JOB, key, state: 'running' }, { limit: 1 })).items[0];
-    if (!running) return (await enqueueJob(tx, now, { type: APP_ROLE_JOB, key, payload })).job;
-  }
-}

@@ -5,6 +5,7 @@ import { audit, listAll } from '../context.ts';
 import type { JobContext } from '../jobs/types.ts';
 import { JOB_CALLER, type OnboardingDeps } from './deps.ts';
 import { readResourceApp, roleIdForApi } from './names.ts';
+import { requestAppRoleSync } from './app-role.ts';
 
 /**
  * Grants the app role of every API the app holds an approved contract for, when the provider may assign roles
@@ -25,11 +26,19 @@ export async function syncAppRoles(
     const grant = await idp.grantAppRole({ resourceApp, principalId, roleId });
     granted[roleId] = grant.assignmentId;
     await ctx.commit({ roles: { ...granted } }, async (tx) => {
-      if (!grant.created) return;
-      await audit(tx, JOB_CALLER, deps.clock.now(), {
-        type: 'app_role.granted', entityType: 'contract', entityId: c.id, before: null,
-        after: { appId: app.id, apiId: c.apiId, roleId, assignmentId: grant.assignmentId }, idpActivity: ENTRA_ACTIVITY.addAppRoleAssignment,
-      });
+      if (grant.created) {
+        await audit(tx, JOB_CALLER, deps.clock.now(), {
+          type: 'app_role.granted', entityType: 'contract', entityId: c.id, before: null,
+          after: { appId: app.id, apiId: c.apiId, roleId, assignmentId: grant.assignmentId }, idpActivity: ENTRA_ACTIVITY.addAppRoleAssignment,
+        });
+      }
+      // The contract may have been revoked after it was read above, and that revoke's app-role job may already have
+      // run (on another node) and found nothing to remove: re-check now and let a fresh job converge if so.
+      const current = await tx.contracts.get(c.id);
+      if (current?.state !== 'approved') {
+        const fresh = await tx.apps.get(app.id);
+        if (fresh) await requestAppRoleSync(tx, deps.clock.now(), fresh, current ?? c, provider);
+      }
     });
   }
 }
