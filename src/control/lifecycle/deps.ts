@@ -26,5 +26,17 @@ export interface LifecycleDeps {
   retirementWarningWindowMs?: number;
 }
 
+/** The LifecycleDeps of a larger options object (the scheduler's, `startLifecycle`'s), without its other fields. */
+export function pickLifecycleDeps(o: LifecycleDeps): LifecycleDeps {
+  const { store, clock, lifecycleStore, secretBackendFor, logger, rotationNotices, retirementWarningWindowMs } = o;
+  return {
+    store, clock, lifecycleStore,
+    ...(secretBackendFor ? { secretBackendFor } : {}),
+    ...(logger ? { logger } : {}),
+    ...(rotationNotices ? { rotationNotices } : {}),
+    ...(retirementWarningWindowMs !== undefined ? { retirementWarningWindowMs } : {}),
+  };
+}
+
 /** The read-only part (inventory, stale report, metrics). */
 export type ReadDeps = Pick<LifecycleDeps, 'store' | 'clock'>;

@@ -5,7 +5,7 @@ import type { LifecycleStore } from '../../core/ports/lifecycle.ts';
 import type { Store } from '../../core/ports/store.ts';
 import type { NotificationChannel } from '../../notify/channel.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { LifecycleDeps } from './deps.ts';
+import { pickLifecycleDeps, type LifecycleDeps } from './deps.ts';
 import { deliverDueAlerts, planExpiryAlerts, type DeliveryReport, type PlanReport } from './expiry-watch.ts';
 import { sweepRetiringCredentials, type SweepReport } from './sweeper.ts';
 import { scheduledRotationPhase, type ScheduledRotationReport } from './scheduled-rotation.ts';
@@ -74,14 +74,7 @@ export function startLifecycleScheduler(options: LifecycleSchedulerOptions): Lif
   const intervalMs = options.intervalMs ?? 60_000;
   const leaseTtlMs = options.leaseTtlMs ?? Math.max(3 * intervalMs, 30_000);
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const deps: LifecycleDeps = {
-    store: options.store,
-    clock: options.clock,
-    lifecycleStore: options.lifecycleStore,
-    ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.rotationNotices ? { rotationNotices: options.rotationNotices } : {}),
-  };
+  const deps = pickLifecycleDeps(options);
   const lastSync = new Map();
   const lastActivitySync = new Map();
   const channelNames = options.channels.map((c) => c.name);

@@ -4,7 +4,7 @@ import type { Store } from '../../core/ports/store.ts';
 import { loadAlertChannels, parsePublicApiUrl } from '../../notify/config.ts';
 import type { Vault } from '../../platform/vault.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { LifecycleDeps } from './deps.ts';
+import { pickLifecycleDeps, type LifecycleDeps } from './deps.ts';
 import { startLifecycleScheduler, type LifecycleScheduler, type LifecycleSchedulerOptions } from './scheduler.ts';
 import { LifecycleService } from './service.ts';
 
@@ -39,16 +39,12 @@ export function startLifecycle(options: StartLifecycleOptions): { service: Lifec
   const channels = loadAlertChannels(options.env, { store: options.store });
   const publicApiUrl = parsePublicApiUrl(options.env);
   const apiUrl = options.apiUrl;
-  const deps: LifecycleDeps = {
-    store: options.store,
-    clock: options.clock,
-    lifecycleStore: options.lifecycleStore,
-    ...(options.secretBackendFor ? { secretBackendFor: options.secretBackendFor } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+  const deps = pickLifecycleDeps({
+    ...options,
     ...(options.vault
       ? { rotationNotices: { channels: channels.map((c) => c.name), vault: options.vault, publicApiUrl: () => publicApiUrl ?? apiUrl?.() ?? null } }
       : {}),
-  };
+  });
   options.logger?.info({ channels: channels.map((c) => c.name) }, 'credential alerts enabled');
   const scheduler = startLifecycleScheduler({
     ...deps, channels,
