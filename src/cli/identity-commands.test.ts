@@ -1,47 +1,19 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from './program.ts';
-import type { Io } from './context.ts';
+import { startFakeApi, type FakeApi, type Routes, type Seen } from './testing/fake-api.ts';
 import { isoDuration } from './duration.ts';
 
 /**
  * The identity and lifecycle commands (provider create --kind entra, provider doctor, credential list/rotate/
  * finish-rotation, app secret/stale/import, reconcile) against a fake API: what they send and how they render.
  */
-interface Seen { method: string; path: string; query: URLSearchParams; body: unknown }
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-
-let server: Server;
+let api: FakeApi;
 let baseUrl = '';
 let seen: Seen[] = [];
-let routes: Record<string, (req: Seen) => Reply> = {};
-
-function handler(req: IncomingMessage, res: ServerResponse) {
-  let data = '';
-  req.on('data', (c) => (data += c));
-  req.on('end', () => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const s: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, body: data ? JSON.parse(data) : undefined };
-    seen.push(s);
-    const route = routes[`${s.method} ${s.path}`];
-    const reply: Reply = route ? route(s) : { status: 404, body: { code: 'NOT_FOUND', detail: `no route ${s.method} ${s.path}` } };
-    res.writeHead(reply.status, { 'content-type': reply.status >= 400 ? 'application/problem+json' : 'application/json', ...reply.headers });
-    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-  });
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { GATEHOUSE_URL: baseUrl, GATEHOUSE_TOKEN: 'gh_test', ...env }, now: () => Date.UTC(2026, 10, 27, 8) };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env?: Record<string, string>) => api.cli(args, env);
 
 const cred = { id: 'crd_1', ownerType: 'app', ownerId: 'app_1', kind: 'secret', keyId: 'k1', hint: 'abc', origin: 'gatehouse', state: 'active', createdAt: '2026-11-27T06:00:00.000Z', expiresAt: '2026-12-10T06:00:00.000Z', retireAt: null, removedAt: null, lastUsedAt: null };
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -50,18 +22,17 @@ const CLIENT = '11111111-2222-3333-4444-666666666666';
 describe('identity and lifecycle commands', () => {
   let dir: string;
   before(async () => {
-    server = createServer(handler);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startFakeApi();
+    baseUrl = api.url;
     dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
-    return new Promise<void>((r) => server.close(() => r()));
+    return api.close();
   });
-  const reset = (r: typeof routes) => {
-    seen = [];
-    routes = r;
+  const reset = (r: Routes) => {
+    api.reset(r);
+    seen = api.seen;
   };
 
   test('isoDuration: days stay days, the rest becomes seconds', () => {

@@ -1,56 +1,28 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { run } from './program.ts';
-import type { Io } from './context.ts';
+import { freePort } from '../platform/testing/free-port.ts';
+import { startFakeApi, type FakeApi, type Routes, type Seen } from './testing/fake-api.ts';
 
 /**
  * The CLI against a fake management API that speaks the contract: checks what the CLI sends (method, path,
  * query, body, token) and how it renders answers and failures — without the real API or store.
  */
-interface Seen { method: string; path: string; query: URLSearchParams; body: unknown; authorization?: string }
-type Reply = { status: number; body?: unknown; raw?: string; type?: string };
-
-let server: Server;
+let api: FakeApi;
 let baseUrl = '';
 let seen: Seen[] = [];
-let routes: Record<string, (req: Seen) => Reply> = {};
-
-function handler(req: IncomingMessage, res: ServerResponse) {
-  let data = '';
-  req.on('data', (c) => (data += c));
-  req.on('end', () => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const s: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, body: data ? JSON.parse(data) : undefined, authorization: req.headers.authorization };
-    seen.push(s);
-    const route = routes[`${s.method} ${s.path}`];
-    const reply: Reply = route ? route(s) : { status: 404, body: { code: 'NOT_FOUND', detail: `no route ${s.method} ${s.path}`, status: 404 }, type: 'application/problem+json' };
-    res.writeHead(reply.status, { 'content-type': reply.type ?? 'application/json' });
-    res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
-  });
-}
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { GATEHOUSE_URL: baseUrl, GATEHOUSE_TOKEN: 'gh_test', ...env }, now: () => Date.UTC(2026, 10, 27, 8) };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env?: Record<string, string>) => api.cli(args, env);
 
 const env1 = { id: 'env_1', name: 'sandbox', description: '', defaultProviderId: null, providerIds: [], settings: { credentialLifetimeDays: 90, alertThresholdsDays: [30] }, createdAt: '2026-11-27T06:00:00.000Z', updatedAt: '2026-11-27T06:00:00.000Z' };
 
 describe('cli against a contract-speaking fake API', () => {
   before(async () => {
-    server = createServer(handler);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startFakeApi();
+    baseUrl = api.url;
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
-  const reset = (r: typeof routes) => {
-    seen = [];
-    routes = r;
+  after(() => api.close());
+  const reset = (r: Routes) => {
+    api.reset(r);
+    seen = api.seen;
   };
 
   test('env create sends only the given fields, with the bearer token, and says what it did', async () => {
@@ -140,10 +112,7 @@ describe('cli against a contract-speaking fake API', () => {
   });
 
   test('an unreachable server exits 3 and says how to start one', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((r) => closed.close(() => r()));
+    const port = await freePort();
     const r = await cli(['env', 'list'], { GATEHOUSE_URL: `http://127.0.0.1:${port}` });
     assert.equal(r.code, 3);
     assert.match(r.stderr, /^error: cannot reach the management API at http:\/\/127\.0\.0\.1:\d+: connection refused \(UNREACHABLE\)\nhint: .*gatehouse serve/);

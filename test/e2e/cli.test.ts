@@ -1,12 +1,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGatehouse, type RunningGatehouse } from '../../src/cli/serve/compose.ts';
+import { freePort } from '../../src/platform/testing/free-port.ts';
 
 /**
  * The real executable (`node bin/gatehouse.mjs …`) as a child process, against a started Gatehouse.
@@ -24,14 +24,6 @@ function gatehouse(args: string[], env: Record<string, string> = {}): Promise<{ 
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 describe('gatehouse CLI (child process)', { concurrency: true }, () => {

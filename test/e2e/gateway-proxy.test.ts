@@ -8,7 +8,7 @@ import { TestWorld, basic } from '../../src/gateway/testing/world.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { call } from '../../src/gateway/testing/client.ts';
 import { GatewayMetrics } from '../../src/gateway/metrics/gateway-metrics.ts';
-import { deadPort } from '../../src/platform/testing/dead-port.ts';
+import { freePort } from '../../src/platform/testing/free-port.ts';
 
 const MiB = 1024 * 1024;
 
@@ -52,7 +52,7 @@ describe('gateway proxying through real sockets', () => {
       w.api(env, '/slow', stalled.url),
       w.api(env, '/hop', hop.url),
       w.api(env, '/big', big.url),
-      w.api(env, '/dead', `http://127.0.0.1:${await deadPort()}`),
+      w.api(env, '/dead', `http://127.0.0.1:${await freePort()}`),
     ];
     echoApiId = apis[0]!.id;
     deadApiId = apis[5]!.id;

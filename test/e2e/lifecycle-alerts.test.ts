@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { SYSTEM_CALLER } from '../../src/control/index.ts';
 import { startLifecycleScheduler, type LifecycleScheduler } from '../../src/control/lifecycle/index.ts';
 import { startWorld, T0, type LifecycleWorld } from '../../src/control/lifecycle/testing/world.ts';
-import { createAlertChannels } from '../../src/notify/index.ts';
 import { generateWebhookSecret } from '../../src/notify/standard-webhooks.ts';
-import { mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
+import { channelsTo, mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
 
 /**
  * The clock walks day by day across every alert threshold of two credentials, with a restart halfway (a new store
@@ -30,10 +29,7 @@ after(async () => {
 });
 
 function scheduler(store = world.store, lifecycleStore = world.lifecycleStore): LifecycleScheduler {
-  const channels = createAlertChannels(
-    { webhook: { url: hooks.url, secret }, email: { smtpUrl: mail.url, from: 'gatehouse@example.com', adminEmails: ['admin@example.com'] } },
-    { store },
-  );
+  const channels = channelsTo(hooks, secret, mail, store);
   return startLifecycleScheduler({ store, lifecycleStore, clock: world.clock, channels, intervalMs: 0 });
 }
 

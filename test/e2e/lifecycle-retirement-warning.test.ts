@@ -12,9 +12,8 @@ import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { call } from '../../src/gateway/testing/client.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { basic } from '../../src/gateway/testing/world.ts';
-import { createAlertChannels } from '../../src/notify/index.ts';
 import { generateWebhookSecret } from '../../src/notify/standard-webhooks.ts';
-import { mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
+import { channelsTo, mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
 
 /**
  * The warning before a replaced secret that is still in use is removed. Two apps are rotated by hand (7-day grace);
@@ -56,10 +55,7 @@ after(async () => {
 });
 
 function node(store: Store, lifecycleStore: LifecycleStore) {
-  const channels = createAlertChannels(
-    { webhook: { url: hooks.url, secret: hookSecret }, email: { smtpUrl: mail.url, from: 'gatehouse@example.com', adminEmails: ['admin@example.com'] } },
-    { store },
-  );
+  const channels = channelsTo(hooks, hookSecret, mail, store);
   const scheduler = startLifecycleScheduler({ store, lifecycleStore, clock: world.clock, channels, intervalMs: 0, logger });
   schedulers.push(scheduler);
   return {

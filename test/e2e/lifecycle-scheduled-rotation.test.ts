@@ -15,9 +15,9 @@ import { startGateway, type Gateway } from '../../src/gateway/index.ts';
 import { call } from '../../src/gateway/testing/client.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { basic } from '../../src/gateway/testing/world.ts';
-import { createAlertChannels, type NotificationChannel } from '../../src/notify/index.ts';
+import type { NotificationChannel } from '../../src/notify/index.ts';
 import { generateWebhookSecret } from '../../src/notify/standard-webhooks.ts';
-import { mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
+import { channelsTo, mailSubject, mailText, startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from '../../src/notify/testing/receivers.ts';
 import { vaultFromKey } from '../../src/platform/vault.ts';
 
 /**
@@ -63,10 +63,7 @@ after(async () => {
 });
 
 function node(store: Store, lifecycleStore: LifecycleStore) {
-  const channels: NotificationChannel[] = createAlertChannels(
-    { webhook: { url: hooks.url, secret: hookSecret }, email: { smtpUrl: mail.url, from: 'gatehouse@example.com', adminEmails: ['admin@example.com'] } },
-    { store },
-  );
+  const channels: NotificationChannel[] = channelsTo(hooks, hookSecret, mail, store);
   const rotationNotices: RotationNoticeDeps = { channels: channels.map((c) => c.name), publicApiUrl: () => api.url, vault };
   const scheduler = startLifecycleScheduler({ store, lifecycleStore, clock: world.clock, channels, intervalMs: 0, logger, rotationNotices });
   schedulers.push(scheduler);

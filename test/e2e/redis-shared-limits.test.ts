@@ -13,7 +13,7 @@ import { TestWorld, basic } from '../../src/gateway/testing/world.ts';
 import { startUpstream, type TestUpstream } from '../../src/gateway/testing/upstream.ts';
 import { call, type Reply } from '../../src/gateway/testing/client.ts';
 import { RedisRateLimitStore, randomKeyPrefix } from '../../src/gateway/rate-limit/redis-store.ts';
-import { deadPort } from '../../src/platform/testing/dead-port.ts';
+import { freePort } from '../../src/platform/testing/free-port.ts';
 
 const REDIS = process.env.GATEHOUSE_TEST_REDIS;
 
@@ -58,7 +58,7 @@ describe('Redis-backed rate limits shared by two gateway processes', { skip: !RE
     localLimits = new RedisRateLimitStore({ redis: REDIS!, keyPrefix: prefix, commandTimeoutMs: 5000 });
     await localLimits.ready();
     local = await startGateway({ store, port: 0, pollIntervalMs: 60_000, rateLimitStore: localLimits });
-    deadLimits = new RedisRateLimitStore({ redis: `redis://127.0.0.1:${await deadPort()}`, keyPrefix: prefix });
+    deadLimits = new RedisRateLimitStore({ redis: `redis://127.0.0.1:${await freePort()}`, keyPrefix: prefix });
     dead = await startGateway({ store, port: 0, pollIntervalMs: 60_000, rateLimitStore: deadLimits });
 
     remoteUrl = await new Promise<string>((resolve, reject) => {

@@ -216,10 +216,11 @@ export async function startGatehouse(options: GatehouseOptions = {}): Promise<Ru
     const services = withApiTriggers(createServices({ store, clock, vault }), { store, clock });
     // `vault` seals provider credentials and opens one-time onboarding secrets; `identityFor` shares the job runner's
     // adapters (and their token caches) with the doctor, the reconciler and imports.
+    const publicUrl = parsePublicApiUrl(env);
     const app = createManagementApi({
       store, services, vault, identityFor, lifecycle: lifecycle.service, clock: options.clock,
       // Links the API returns and links in rotation notices share one base (GATEHOUSE_PUBLIC_API_URL when set).
-      ...(parsePublicApiUrl(env) ? { publicUrl: parsePublicApiUrl(env)! } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
       logger: logger.child({ component: 'api' }),
       readiness: () => readiness(store, gateway),
     });

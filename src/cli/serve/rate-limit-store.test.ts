@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rateLimitStoreFrom } from './rate-limit-store.ts';
-import { deadPort } from '../../platform/testing/dead-port.ts';
+import { freePort } from '../../platform/testing/free-port.ts';
 
 test('no Redis URL: counters stay in memory (undefined store)', async () => {
   assert.equal(await rateLimitStoreFrom(undefined), undefined);
@@ -13,7 +13,7 @@ test('a Redis URL that is not redis:// is refused before connecting', async () =
 });
 
 test('an unreachable Redis stops the start, and the error names the host but never the password', { timeout: 15_000 }, async () => {
-  const port = await deadPort();
+  const port = await freePort();
   await assert.rejects(rateLimitStoreFrom(`redis://:s3cr3t-pass@127.0.0.1:${port}`), (error: Error) => {
     assert.match(error.message, new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port}`));
     assert.ok(!error.message.includes('s3cr3t-pass'));

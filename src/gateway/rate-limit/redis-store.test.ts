@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { RedisRateLimitStore, randomKeyPrefix } from './redis-store.ts';
+import { freePort } from '../../platform/testing/free-port.ts';
 
 const REDIS = process.env.GATEHOUSE_TEST_REDIS;
 const skip = !REDIS && 'set GATEHOUSE_TEST_REDIS to run';
@@ -62,11 +63,7 @@ describe('RedisRateLimitStore', { skip }, () => {
 });
 
 test('unreachable Redis: hit rejects quickly (callers then fail open or closed)', async () => {
-  // A port that accepts nothing: bind then close to get a free one.
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
+  const port = await freePort();
   const store = new RedisRateLimitStore({ redis: `redis://127.0.0.1:${port}` });
   const started = Date.now();
   await assert.rejects(Promise.resolve(store.hit('k', 10, 1000, Date.now())));

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../core/clock.ts';
 import { GatehouseError } from '../../core/errors.ts';
 import { createGraphClient, type GraphClientOptions } from './graph-client.ts';
+import { freePort } from '../../platform/testing/free-port.ts';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 type Script = (req: IncomingMessage, body: string, n: number) => Reply;
@@ -143,10 +144,7 @@ describe('graph client', () => {
   });
 
   test('network failure is retried, then reported as unavailable', async () => {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const dead = createGraphClient({
       baseUrl: `http://127.0.0.1:${port}/v1.0`, getToken: async () => 't', errorContext: ctx,
       sleep: async () => {}, retry: { maxAttempts: 2 },

@@ -1,6 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Store } from '../../core/ports/store.ts';
+import type { NotificationChannel } from '../channel.ts';
+import { createAlertChannels } from '../config.ts';
 import { verifyWebhook } from '../standard-webhooks.ts';
 
 /** Test fixtures: a real HTTP webhook receiver and a real SMTP server, both on 127.0.0.1, ephemeral ports. */
@@ -116,4 +119,15 @@ export function mailText(raw: string): string {
   if (!/quoted-printable/i.test(head!)) return body;
   const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/**
+ * The three alert channels pointed at these receivers: the signed webhook, SMTP (from gatehouse@example.com, admin
+ * admin@example.com) and the audit log of `store`.
+ */
+export function channelsTo(hooks: WebhookReceiver, hookSecret: string, mail: MailReceiver, store: Store): NotificationChannel[] {
+  return createAlertChannels(
+    { webhook: { url: hooks.url, secret: hookSecret }, email: { smtpUrl: mail.url, from: 'gatehouse@example.com', adminEmails: ['admin@example.com'] } },
+    { store },
+  );
 }
