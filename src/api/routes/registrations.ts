@@ -5,7 +5,6 @@ import type { ClientApp, Job, Provider } from '../../core/domain.ts';
 import { GatehouseError } from '../../core/errors.ts';
 import type { Store } from '../../core/ports/store.ts';
 import type { Services } from '../../control/index.ts';
-import { listAll } from '../../control/context.ts';
 import { claimOnboardingSecret, ONBOARD_JOB, readResourceApp } from '../../control/onboarding/index.ts';
 import { deriveEntraEndpoints, parseEntraConfig } from '../../identity/entra/config.ts';
 import type { Vault } from '../../platform/vault.ts';
@@ -61,9 +60,8 @@ const secretSchema = z
 const pendingSchema = z.object({ status: z.literal('pending'), retryAfter: z.number().int(), jobId: z.string() }).openapi('RegistrationPending');
 
 /** The newest onboarding job of the app (a re-onboarding after an offboarding gets a new one). */
-async function latestOnboarding(store: Store, appId: string): Promise<Job | null> {
-  const jobs = await listAll((page) => store.jobs.list({ type: ONBOARD_JOB, key: appId }, page));
-  return jobs.reduce<Job | null>((latest, j) => (!latest || j.createdAt > latest.createdAt || (j.createdAt === latest.createdAt && j.id > latest.id) ? j : latest), null);
+function latestOnboarding(store: Store, appId: string): Promise<Job | null> {
+  return store.jobs.latest({ type: ONBOARD_JOB, key: appId });
 }
 
 async function providerOf(store: Store, app: ClientApp): Promise<Provider | null> {

@@ -32,29 +32,28 @@ export async function scheduleReconciles(options: ReconcileScheduleOptions): Pro
   const report: ReconcileScheduleReport = { enqueued: [] };
   const providers = await listAll((page) => options.store.providers.list({ kind: 'entra' }, page));
   for (const provider of providers) {
-    const jobs = await listAll((page) => options.store.jobs.list({ type: RECONCILE_JOB, key: reconcileKey(provider.id) }, page));
-    if (!isDue(jobs, now, options.intervalMs)) continue;
+    // Runs of one key never overlap (one unfinished job per key), so the newest job is also the last to end.
+    const last = await options.store.jobs.latest({ type: RECONCILE_JOB, key: reconcileKey(provider.id) });
+    if (!isDue(last, now, options.intervalMs)) continue;
     const { created } = await options.store.transaction((tx) => enqueueReconcile(tx, now, { providerId: provider.id, fix: options.fix }));
     if (created) report.enqueued.push(provider.id);
   }
   return report;
 }
 
-function isDue(jobs: Job[], now: number, intervalMs: number): boolean {
-  if (jobs.some((j) => j.state === 'pending' || j.state === 'running')) return false;
+function isDue(last: Job | null, now: number, intervalMs: number): boolean {
+  if (last === null) return true;
+  if (last.state === 'pending' || last.state === 'running') return false;
   // A failed run counts as a run: retrying it at once would hammer an IdP that is down; the job already retried.
-  const lastEnd = jobs.reduce((latest, j) => Math.max(latest, j.updatedAt), Number.NEGATIVE_INFINITY);
-  return now - lastEnd >= intervalMs;
+  return now - last.updatedAt >= intervalMs;
 }
 
-/** The most recent finished reconcile job of each provider (for the drift gauge and `GET` views). */
+/** The latest successful reconcile job of each Entra provider (for the drift gauge). */
 export async function latestReconciles(store: Store): Promise<Map<string, Job>> {
-  const jobs = await listAll((page) => store.jobs.list({ type: RECONCILE_JOB, state: 'succeeded' }, page));
   const latest = new Map<string, Job>();
-  for (const job of jobs) {
-    const providerId = String(job.payload.providerId);
-    const current = latest.get(providerId);
-    if (!current || job.updatedAt > current.updatedAt) latest.set(providerId, job);
+  for (const provider of await listAll((page) => store.providers.list({ kind: 'entra' }, page))) {
+    const job = await store.jobs.latest({ type: RECONCILE_JOB, key: reconcileKey(provider.id), state: 'succeeded' });
+    if (job) latest.set(provider.id, job);
   }
   return latest;
 }

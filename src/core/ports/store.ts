@@ -111,6 +111,8 @@ export interface CredentialRepository extends WritableRepository<Credential, Cre
 export interface JobRepository extends WritableRepository<Job, JobFilter> {
   /** Atomically locks the next due job (`runAt <= now`, pending, or running with an expired lock) for `owner`. */
   claimNext(owner: string, now: number, lockMs: number, types?: string[]): Promise<Job | null>;
+  /** The most recently created job matching `filter` (ties: the larger id), or null; one indexed row, not the history. */
+  latest(filter: JobFilter): Promise<Job | null>;
 }
 
 export interface ApiTokenRepository extends WritableRepository<ApiToken, ApiTokenFilter> {

@@ -23,6 +23,21 @@ export function jobsSuite(store: () => Store): void {
     assert.equal(await store().jobs.claimNext('w3', NOW, 30_000, [type]), null, 'future, finished and locked jobs are not claimed');
   });
 
+  test('latest returns the newest job of a filter (ties by id), or null', async () => {
+    const type = f.unique('type');
+    const key = f.unique('key');
+    const first = f.job({ type, key, state: 'succeeded', createdAt: NOW - 20 });
+    const second = f.job({ type, key, state: 'failed', createdAt: NOW - 10 });
+    const other = f.job({ type, key: f.unique('other'), createdAt: NOW });
+    await store().transaction(async (tx) => {
+      for (const j of [second, other, first]) await tx.jobs.insert(j);
+    });
+    assert.equal((await store().jobs.latest({ type, key }))?.id, second.id);
+    assert.equal((await store().jobs.latest({ type, key, state: 'succeeded' }))?.id, first.id);
+    assert.equal((await store().jobs.latest({ type }))?.id, other.id);
+    assert.equal(await store().jobs.latest({ type, key, state: 'running' }), null);
+  });
+
   test('a running job whose lock expired can be claimed again; a live lock cannot', async () => {
     const type = f.unique('type');
     const j = f.job({ type, runAt: NOW - 1 });

@@ -6,6 +6,7 @@ import { lifecycleMigration } from '../lifecycle/migration.ts';
 import { contractsLiveUniqueMigration } from './003_contracts_live_unique.ts';
 import { alertKindMigration } from './004_alert_kind.ts';
 import { credentialLastUseMigration } from './005_credential_last_use.ts';
+import { jobsTypeKeyIndexMigration } from './006_jobs_type_key_index.ts';
 
 /** In-code provider: migrations ship inside the package, no files are read at run time. Names sort in run order. */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     '003_contracts_live_unique': contractsLiveUniqueMigration,
     '004_alert_kind': alertKindMigration,
     '005_credential_last_use': credentialLastUseMigration,
+    '006_jobs_type_key_index': jobsTypeKeyIndexMigration,
   };
   return { getMigrations: async () => migrations };
 }

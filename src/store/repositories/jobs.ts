@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Job } from '../../core/domain.ts';
 import type { JobFilter, JobRepository } from '../../core/ports/store.ts';
 import type { StoreContext } from '../context.ts';
-import { crudRepository, whereEquals, type EntitySpec } from './crud.ts';
+import { crudRepository, whereEquals, type AnySelect, type EntitySpec } from './crud.ts';
 
 export const jobSpec: EntitySpec<Job, JobFilter, 'jobs'> = {
   table: 'jobs',
@@ -43,6 +43,13 @@ export const jobSpec: EntitySpec<Job, JobFilter, 'jobs'> = {
 export function jobRepository(ctx: StoreContext): JobRepository {
   return {
     ...crudRepository(ctx, jobSpec),
+
+    latest: (filter) =>
+      ctx.read(async (db) => {
+        const query = jobSpec.filter(db.selectFrom('jobs').selectAll('jobs') as AnySelect, filter);
+        const row = await query.orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').limit(1).executeTakeFirst();
+        return row ? jobSpec.fromRow(row, ctx.json) : null;
+      }),
 
     // One UPDATE … WHERE id = (SELECT … LIMIT 1): atomic on SQLite (one statement, one writer); on PostgreSQL the
     // inner SELECT takes FOR UPDATE SKIP LOCKED so concurrent claimers pass over each other's rows.
