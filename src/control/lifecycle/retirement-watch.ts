@@ -1,6 +1,7 @@
-import type { ClientApp, Credential, Environment } from '../../core/domain.ts';
+import type { Credential } from '../../core/domain.ts';
 import type { AlertChannelName, AlertRecord } from '../../core/ports/lifecycle.ts';
 import { listAll } from '../context.ts';
+import { appOwners } from './app-owners.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { composeRetirementWarning, type RetirementWarningFacts } from './retirement-warning.ts';
 
@@ -41,7 +42,7 @@ export async function planRetirementWarnings(deps: LifecycleDeps, channels: Aler
   const retiring = await listAll((p) => deps.store.credentials.list({ ownerType: 'app', states: ['retiring'] }, p));
   // Past retireAt the sweeper removes it in this very tick: a warning would arrive after the fact.
   const due = retiring.filter((c) => c.retireAt !== null && c.retireAt > now && c.retireAt - now <= windowMs && c.lastUsedAt !== null);
-  const owners = new Map<string, { app: ClientApp; env: Environment | null } | null>();
+  const ownerOf = appOwners(deps);
 
   for (const credential of due) {
     const existing = await deps.lifecycleStore.listAlerts({ credentialId: credential.id, kind: 'retirement' });
@@ -54,7 +55,7 @@ export async function planRetirementWarnings(deps: LifecycleDeps, channels: Aler
     const replacementUsed = replacement?.lastUsedAt != null;
     if (replacementUsed && credential.lastUsedAt! < now - STILL_IN_USE_MS) continue; // switched; the old secret's last use is old news
 
-    const owner = await ownerOf(deps, credential.ownerId, owners);
+    const owner = await ownerOf(credential.ownerId);
     if (!owner) continue;
     const facts: RetirementWarningFacts = {
       app: { id: owner.app.id, name: owner.app.name, clientId: owner.app.clientId, contacts: owner.app.ownerContacts },
@@ -109,12 +110,4 @@ async function replacementOf(deps: LifecycleDeps, credential: Credential, rotate
   const active = await listAll((p) => deps.store.credentials.list({ ownerType: 'app', ownerId: credential.ownerId, states: ['active'] }, p));
   const candidates = active.filter((c) => c.kind === credential.kind && c.createdAt >= rotatedAt).sort((a, b) => b.createdAt - a.createdAt);
   return candidates[0] ?? null;
-}
-
-async function ownerOf(deps: LifecycleDeps, appId: string, cache: Map<string, { app: ClientApp; env: Environment | null } | null>) {
-  if (!cache.has(appId)) {
-    const app = await deps.store.apps.get(appId);
-    cache.set(appId, app ? { app, env: await deps.store.environments.get(app.environmentId) } : null);
-  }
-  return cache.get(appId) ?? null;
 }

@@ -1,7 +1,8 @@
-import type { ClientApp, Credential, Environment } from '../../core/domain.ts';
+import type { Credential } from '../../core/domain.ts';
 import { GatehouseError } from '../../core/errors.ts';
 import type { AlertChannelName } from '../../core/ports/lifecycle.ts';
 import { DAY_MS, listAll } from '../context.ts';
+import { appOwners } from './app-owners.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { deliveryUrl, linkChannelsFor, planRotationNotice } from './rotation-notice-ledger.ts';
 import type { RotationNoticeFacts } from './rotation-notice.ts';
@@ -23,11 +24,6 @@ export interface ScheduledRotationReport {
   errors: { credentialId: string; code: string }[];
 }
 
-interface Owner {
-  app: ClientApp;
-  env: Environment;
-}
-
 /**
  * Scheduled rotation per environment (`settings.autoRotateDaysBeforeExpiry`, off by default): every active,
  * Gatehouse-issued app secret expiring within that many days is rotated with a one-time delivery link and the
@@ -45,9 +41,10 @@ export async function scheduledRotationPhase(deps: LifecycleDeps): Promise<Sched
   const report: ScheduledRotationReport = { rotated: [], skipped: [], errors: [] };
   const active = await listAll((p) => deps.store.credentials.list({ ownerType: 'app', states: ['active'] }, p));
   const candidates = active.filter((c) => c.kind === 'secret' && c.origin === 'gatehouse' && c.expiresAt !== null);
-  const owners = new Map<string, Owner | null>();
+  const ownerOf = appOwners(deps);
   for (const credential of candidates) {
-    const owner = await ownerOf(deps, credential, owners);
+    const found = await ownerOf(credential.ownerId);
+    const owner = found?.env ? { app: found.app, env: found.env } : null;
     const days = owner?.env.settings.autoRotateDaysBeforeExpiry ?? null;
     if (!owner || days === null || credential.expiresAt! - now > days * DAY_MS) continue;
 
@@ -105,13 +102,4 @@ export async function scheduledRotationPhase(deps: LifecycleDeps): Promise<Sched
 
 function keyFacts(c: Pick<Credential, 'id' | 'keyId' | 'hint' | 'expiresAt'>): RotationNoticeFacts['credential'] {
   return { id: c.id, keyId: c.keyId, hint: c.hint, expiresAt: c.expiresAt };
-}
-
-async function ownerOf(deps: LifecycleDeps, credential: Credential, cache: Map<string, Owner | null>): Promise<Owner | null> {
-  if (!cache.has(credential.ownerId)) {
-    const app = await deps.store.apps.get(credential.ownerId);
-    const env = app ? await deps.store.environments.get(app.environmentId) : null;
-    cache.set(credential.ownerId, app && env ? { app, env } : null);
-  }
-  return cache.get(credential.ownerId) ?? null;
 }
